@@ -1,0 +1,1 @@
+"""DICOM networking, the archive (files + SQLite index), stable-study detection, jobs and forwarding."""

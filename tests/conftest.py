@@ -1,0 +1,71 @@
+"""Fixtures shared by every test folder: free ports, the real data folder, cached phantoms."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """../shared/data/real; tests that need it skip when a fresh clone does not have it."""
+    if not REAL_DATA.is_dir():
+        pytest.skip("../shared/data/real is not present")
+    return REAL_DATA
+
+
+def _cached_phantom(cache: Path, name: str, **kwargs) -> Path:
+    from ai_models.phantom import write_phantom
+
+    out = cache / name
+    if not (out / "ground_truth.json").is_file():
+        shutil.rmtree(out, ignore_errors=True)
+        write_phantom(out, **kwargs)
+    return out
+
+
+@pytest.fixture(scope="session")
+def phantom_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("phantoms")
+
+
+@pytest.fixture(scope="session")
+def ct_phantom_240(phantom_cache) -> Path:
+    """A 240-slice 512x512 1.25 mm chest CT phantom (about 125 MB), written once per session."""
+    return _cached_phantom(phantom_cache, "ct240", seed=240, modality="CT", slices=240, thickness_mm=1.25)
+
+
+@pytest.fixture(scope="session")
+def ct_phantom_small(phantom_cache) -> Path:
+    """A 40-slice 5 mm chest CT phantom with 4 nodules: quick to make and to send."""
+    return _cached_phantom(phantom_cache, "ct40", seed=40, modality="CT", slices=40, thickness_mm=5.0, n_nodules=4)
+
+
+@pytest.fixture(scope="session")
+def dx_phantom(phantom_cache) -> Path:
+    return _cached_phantom(phantom_cache, "dx", seed=7, modality="DX")
+
+
+def ground_truth(folder: Path) -> dict:
+    return json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+def dicom_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix == ".dcm")
