@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(dcmtk orthanc orthanc-dicomweb dicom3tools xvfb xauth libxcb-cursor0 libxkbcommon-x11-0
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1
   libegl1 libgl1 libgl1-mesa-dri libfontconfig1 libdbus-1-3 fonts-noto-cjk openssl)
 
 missing=()
