@@ -2,14 +2,25 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"
+
+# pynetdicom installs Python look-alikes named storescu, findscu, ... into the environment's bin folder.
+# Tests must drive the real DCMTK tools, so DCMTK's folder goes first on PATH; the environment's own
+# bin folder (for `tpacs`) comes right after it.
+DCMTK_BIN = next((d for d in ("/usr/bin", "/usr/local/bin") if Path(d, "dcmdump").is_file()), None)
+_path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
+_venv_bin = str(Path(sys.executable).parent)
+os.environ["PATH"] = os.pathsep.join(
+    [d for d in (DCMTK_BIN, _venv_bin) if d] + [p for p in _path if p not in (DCMTK_BIN, _venv_bin)])
 
 
 def free_port() -> int:
