@@ -1,0 +1,386 @@
+"""Refuse malformed or hostile objects before anything is archived.
+
+The C-STORE handler calls `check_received` on the file pynetdicom wrote for one received instance:
+a zero preamble, "DICM" and a File Meta group that pynetdicom made itself, then the data set bytes
+exactly as the peer sent them. Only those data set bytes come from the peer, so that is what is
+checked, by a structural walk that never trusts a length and never recurses:
+
+- every element header and value lies inside its container (truncated files, lying lengths),
+- explicit VRs are real VR codes, fixed-size values are whole multiples of their size,
+- sequences and items are well formed and nested no deeper than `max_depth`
+  (an explicit stack: a sequence nested thousands deep is refused, never a RecursionError),
+- encapsulated pixel data only where the transfer syntax is compressed, native pixel data long
+  enough for Rows x Columns x frames,
+- no second preamble + "DICM" or File Meta group inside the data set (a whole file sent as a data set,
+  the way a PE/ELF polyglot preamble would try to reach the archive),
+- SOP Class UID equal to the presentation context's (0xA900 otherwise), SOP Instance / Study / Series
+  UIDs present and well formed.
+
+Only after the walk succeeds is the data set parsed by pydicom (up to the pixel data, for indexing);
+the walk guarantees pydicom's own recursion stays shallow.
+"""
+from __future__ import annotations
+
+import mmap
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pydicom
+from pydicom.datadict import dictionary_VR
+from pydicom.uid import UID
+
+# Failure statuses. 0xA900 is the standard "data set does not match SOP class"; the 0xC2xx codes are
+# inside the standard's 0xC000-0xCFFF "cannot understand" range, one per kind of fault so that a
+# sender's log says what went wrong even without the ErrorComment.
+STATUS_SOP_CLASS_MISMATCH = 0xA900
+STATUS_CANNOT_UNDERSTAND = 0xC210
+STATUS_TRUNCATED = 0xC211
+STATUS_BAD_LENGTH = 0xC212
+STATUS_BAD_VR = 0xC213
+STATUS_TOO_DEEP = 0xC214
+STATUS_PREAMBLE = 0xC215
+STATUS_MISSING_UID = 0xC216
+STATUS_BAD_ENCODING = 0xC217
+
+# Real objects nest a handful of levels (an SR content tree perhaps ten); 32 leaves ample room.
+DEFAULT_MAX_DEPTH = 32
+# A deflated data set may not inflate beyond this (a "zip bomb" would otherwise fill memory).
+DEFAULT_MAX_INFLATED = 512 * 1024 * 1024
+
+UNDEFINED = 0xFFFFFFFF
+PIXEL_DATA = 0x7FE00010
+ITEM, ITEM_DELIM, SEQ_DELIM = 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD
+
+VALID_VRS = frozenset(
+    "AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV".split())
+LONG_VRS = frozenset("OB OD OF OL OV OW SQ SV UC UN UR UT UV".split())
+FIXED_SIZE = {"US": 2, "SS": 2, "UL": 4, "SL": 4, "FL": 4, "FD": 8, "AT": 4, "SV": 8, "UV": 8,
+              "OD": 8, "OF": 4, "OL": 4, "OV": 8, "OW": 2}
+# The elements the index relies on must carry the right VR, whatever the dictionary allows elsewhere.
+KEY_VRS = {0x00080016: "UI", 0x00080018: "UI", 0x0020000D: "UI", 0x0020000E: "UI", 0x00100010: "PN",
+           0x00080005: "CS", 0x00280010: "US", 0x00280011: "US"}
+REQUIRED_UIDS = (("SOPInstanceUID", 0x00080018), ("StudyInstanceUID", 0x0020000D),
+                 ("SeriesInstanceUID", 0x0020000E))
+_UID_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+
+_DS, _SQ, _FRAG = 0, 1, 2
+
+
+class Rejected(Exception):
+    """A received object is refused; `status` goes back to the peer, `reason` into the log."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(f"0x{status:04X}: {reason}")
+        self.status = status
+        self.reason = reason
+
+
+def _tag(tag: int) -> str:
+    return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+
+
+_implicit_cache: dict[int, str] = {}
+
+
+def _implicit_vr(tag: int) -> str:
+    vr = _implicit_cache.get(tag)
+    if vr is None:
+        if tag & 0xFFFF == 0:
+            vr = "UL"  # group length
+        else:
+            try:
+                vr = dictionary_VR(tag)
+            except KeyError:
+                vr = "UN"  # private or unknown: opaque bytes
+            if " or " in vr:
+                vr = "OB" if vr.startswith("OB") else "UN"  # ambiguous: no size check
+        _implicit_cache[tag] = vr
+    return vr
+
+
+class _Frame:
+    __slots__ = ("kind", "end", "limit", "depth", "implicit", "last_tag", "items")
+
+    def __init__(self, kind, end, limit, depth, implicit):
+        self.kind, self.end, self.limit, self.depth, self.implicit = kind, end, limit, depth, implicit
+        self.last_tag = -1
+        self.items = 0
+
+
+def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFAULT_MAX_DEPTH) -> dict:
+    """Check the structure of an encoded data set without recursion; raise Rejected on any fault.
+
+    Returns facts about the top level: {"pixel": (vr, length, encapsulated, n_fragments) | None,
+    "n_elements": N}.
+    """
+    n = len(buf)
+    u16 = struct.Struct("<H" if little else ">H").unpack_from
+    u32 = struct.Struct("<I" if little else ">I").unpack_from
+    tagfmt = struct.Struct("<HH" if little else ">HH").unpack_from
+    pos = 0
+    stack = [_Frame(_DS, n, n, 0, implicit)]
+    pixel = None
+    n_elements = 0
+
+    def short(where: int, limit: int, what: str):
+        if limit == n:
+            raise Rejected(STATUS_TRUNCATED, f"truncated: {what} at byte {where} runs past the end of the data set "
+                                             f"({n} bytes)")
+        raise Rejected(STATUS_BAD_LENGTH, f"lying length: {what} at byte {where} runs past the end of its "
+                                          f"enclosing item/sequence (ends at byte {limit})")
+
+    while stack:
+        f = stack[-1]
+        if f.kind == _DS:
+            if f.end is not None and pos == f.end:
+                stack.pop()
+                continue
+            if pos + 8 > f.limit:
+                short(pos, f.limit, "an element header")
+            g, e = tagfmt(buf, pos)
+            tag = g << 16 | e
+            if g == 0xFFFE:
+                if tag == ITEM_DELIM and f.end is None:
+                    if u32(buf, pos + 4)[0] != 0:
+                        raise Rejected(STATUS_BAD_LENGTH, f"item delimiter with non-zero length at byte {pos}")
+                    pos += 8
+                    stack.pop()
+                    continue
+                raise Rejected(STATUS_CANNOT_UNDERSTAND, f"unexpected item/delimiter tag {_tag(tag)} inside a data set "
+                                                         f"at byte {pos}")
+            if tag <= f.last_tag:
+                raise Rejected(STATUS_CANNOT_UNDERSTAND, f"element {_tag(tag)} at byte {pos} is out of order or repeated "
+                                                         f"(after {_tag(f.last_tag)})")
+            f.last_tag = tag
+            if f.depth == 0 and g == 0x0002:
+                raise Rejected(STATUS_BAD_ENCODING, f"File Meta Information element {_tag(tag)} inside the data set")
+            if f.implicit:
+                vr = _implicit_vr(tag)
+                length = u32(buf, pos + 4)[0]
+                pos += 8
+            else:
+                raw_vr = bytes(buf[pos + 4:pos + 6])
+                vr = raw_vr.decode("latin-1")
+                if vr not in VALID_VRS:
+                    raise Rejected(STATUS_BAD_VR, f"bogus VR {raw_vr!r} for element {_tag(tag)} at byte {pos}")
+                if vr in LONG_VRS:
+                    if pos + 12 > f.limit:
+                        short(pos, f.limit, f"the header of {_tag(tag)}")
+                    length = u32(buf, pos + 8)[0]
+                    pos += 12
+                else:
+                    length = u16(buf, pos + 6)[0]
+                    pos += 8
+            n_elements += 1
+            want = KEY_VRS.get(tag)
+            if want and not f.implicit and vr != want and vr != "UN":  # UN: the sender did not know the VR
+                raise Rejected(STATUS_BAD_VR, f"element {_tag(tag)} has VR {vr}, must be {want}")
+            if length == UNDEFINED:
+                if tag == PIXEL_DATA and vr in ("OB", "OW", "UN"):
+                    stack.append(_Frame(_FRAG, None, f.limit, f.depth, f.implicit))
+                    if f.depth == 0:
+                        pixel = [vr, UNDEFINED, True, 0]
+                    continue
+                if vr == "SQ" or vr == "UN" or f.implicit:
+                    if f.depth + 1 > max_depth:
+                        raise Rejected(STATUS_TOO_DEEP, f"sequences nested deeper than {max_depth} levels "
+                                                        f"(at {_tag(tag)}, byte {pos})")
+                    # an undefined-length UN is a sequence encoded implicit VR little endian (PS3.5 6.2.2)
+                    stack.append(_Frame(_SQ, None, f.limit, f.depth + 1, f.implicit or vr == "UN"))
+                    continue
+                raise Rejected(STATUS_BAD_LENGTH, f"element {_tag(tag)} with VR {vr} has undefined length")
+            if pos + length > f.limit:
+                short(pos, f.limit, f"the value of {_tag(tag)} ({length} bytes)")
+            as_sq = vr == "SQ" or (vr == "UN" and length > 0 and _implicit_vr(tag) == "SQ")
+            if as_sq:
+                if f.depth + 1 > max_depth:
+                    raise Rejected(STATUS_TOO_DEEP, f"sequences nested deeper than {max_depth} levels "
+                                                    f"(at {_tag(tag)}, byte {pos})")
+                end = pos + length
+                stack.append(_Frame(_SQ, end, end, f.depth + 1, f.implicit or vr == "UN"))
+                continue
+            size = FIXED_SIZE.get(vr)
+            if size and length % size:
+                raise Rejected(STATUS_BAD_LENGTH, f"element {_tag(tag)} ({vr}) has length {length}, "
+                                                  f"not a multiple of {size}")
+            if tag == PIXEL_DATA and f.depth == 0:
+                pixel = [vr, length, False, 0]
+            pos += length
+        else:
+            if f.end is not None and pos == f.end:
+                stack.pop()
+                continue
+            if pos + 8 > f.limit:
+                short(pos, f.limit, "an item header")
+            g, e = tagfmt(buf, pos)
+            tag = g << 16 | e
+            length = u32(buf, pos + 4)[0]
+            if tag == SEQ_DELIM and f.end is None:
+                if length != 0:
+                    raise Rejected(STATUS_BAD_LENGTH, f"sequence delimiter with non-zero length at byte {pos}")
+                pos += 8
+                stack.pop()
+                if f.kind == _FRAG and f.depth == 0 and pixel is not None:
+                    pixel[3] = f.items
+                continue
+            if tag != ITEM:
+                raise Rejected(STATUS_CANNOT_UNDERSTAND, f"expected an item tag (FFFE,E000) in a sequence at byte {pos}, "
+                                                         f"found {_tag(tag)}")
+            pos += 8
+            f.items += 1
+            if f.kind == _FRAG:
+                if length == UNDEFINED:
+                    raise Rejected(STATUS_BAD_LENGTH, f"pixel data fragment with undefined length at byte {pos - 8}")
+                if pos + length > f.limit:
+                    short(pos - 8, f.limit, f"a pixel data fragment ({length} bytes)")
+                pos += length
+            elif length == UNDEFINED:
+                stack.append(_Frame(_DS, None, f.limit, f.depth, f.implicit))
+            else:
+                if pos + length > f.limit:
+                    short(pos - 8, f.limit, f"a sequence item ({length} bytes)")
+                stack.append(_Frame(_DS, pos + length, pos + length, f.depth, f.implicit))
+    return {"pixel": tuple(pixel) if pixel else None, "n_elements": n_elements}
+
+
+def _read_meta(buf) -> tuple[dict[int, str], int]:
+    """The File Meta group (explicit VR little endian) after preamble + DICM: ({tag: value}, end offset)."""
+    pos = 132
+    meta: dict[int, str] = {}
+    n = len(buf)
+    while pos + 8 <= n:
+        g, e = struct.unpack_from("<HH", buf, pos)
+        if g != 0x0002:
+            break
+        vr = bytes(buf[pos + 4:pos + 6]).decode("latin-1")
+        if vr not in VALID_VRS:
+            raise Rejected(STATUS_BAD_VR, f"bogus VR {vr!r} in the File Meta Information")
+        if vr in LONG_VRS:
+            length = struct.unpack_from("<I", buf, pos + 8)[0]
+            pos += 12
+        else:
+            length = struct.unpack_from("<H", buf, pos + 6)[0]
+            pos += 8
+        if length == UNDEFINED or pos + length > n:
+            raise Rejected(STATUS_TRUNCATED, "truncated File Meta Information")
+        if vr == "UI":
+            meta[(g << 16) | e] = bytes(buf[pos:pos + length]).rstrip(b"\x00 ").decode("ascii", "replace")
+        pos += length
+    return meta, pos
+
+
+def _expected_pixel_bytes(ds: pydicom.Dataset) -> int | None:
+    try:
+        rows, cols = int(ds.Rows), int(ds.Columns)
+        bits = int(ds.BitsAllocated)
+        spp = int(ds.get("SamplesPerPixel", 1) or 1)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if bits == 1:
+        return (rows * cols * spp * frames + 7) // 8
+    if str(ds.get("PhotometricInterpretation", "")).strip() == "YBR_FULL_422":
+        return rows * cols * frames * 2 * (bits // 8)  # chroma subsampled: 2 samples per pixel
+    return rows * cols * spp * frames * (bits // 8)
+
+
+def check_received(path: Path, context_sop_class: str, context_transfer_syntax: str, *,
+                   max_depth: int = DEFAULT_MAX_DEPTH, max_inflated: int = DEFAULT_MAX_INFLATED) -> pydicom.Dataset:
+    """Validate one received instance (as pynetdicom wrote it) and return it read up to the pixel data.
+
+    Raises Rejected(status, reason) for anything malformed or hostile; never anything else.
+    """
+    path = Path(path)
+    ts = UID(str(context_transfer_syntax))
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, 2)
+            if size < 132:
+                raise Rejected(STATUS_TRUNCATED, f"file of {size} bytes cannot hold preamble + DICM")
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                facts = _check_bytes(mm, ts, max_depth, max_inflated)
+    except OSError as exc:
+        raise Rejected(STATUS_CANNOT_UNDERSTAND, f"cannot read the received file: {exc}") from exc
+
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        sop_class = ds.get("SOPClassUID")
+        uids = {kw: ds.get(kw) for kw, _ in REQUIRED_UIDS}
+    except Rejected:
+        raise
+    except Exception as exc:  # walk passed, yet pydicom cannot read it: still the peer's fault
+        raise Rejected(STATUS_CANNOT_UNDERSTAND, f"unreadable data set: {type(exc).__name__}: {exc}") from exc
+
+    if not sop_class:
+        raise Rejected(STATUS_MISSING_UID, "SOP Class UID (0008,0016) missing")
+    if str(sop_class).strip() != str(context_sop_class).strip():
+        raise Rejected(STATUS_SOP_CLASS_MISMATCH, f"SOP Class UID {sop_class} in the data set does not match the "
+                                                  f"presentation context's {context_sop_class}")
+    for kw, tag in REQUIRED_UIDS:
+        value = uids[kw]
+        if not value:
+            raise Rejected(STATUS_MISSING_UID, f"{kw} {_tag(tag)} missing")
+        value = str(value)
+        if len(value) > 64 or not _UID_RE.match(value):
+            raise Rejected(STATUS_MISSING_UID, f"{kw} {_tag(tag)} is not a valid UID: {value[:80]!r}")
+    meta_inst = facts["meta"].get(0x00020003)
+    if meta_inst and meta_inst != str(uids["SOPInstanceUID"]):
+        raise Rejected(STATUS_MISSING_UID, f"SOP Instance UID {uids['SOPInstanceUID']} in the data set differs from "
+                                           f"{meta_inst} in the C-STORE request")
+
+    pixel = facts["pixel"]
+    if pixel is None:
+        if "Rows" in ds and "Columns" in ds and "FloatPixelData" not in ds and "DoubleFloatPixelData" not in ds:
+            raise Rejected(STATUS_TRUNCATED, "image attributes present but no Pixel Data (7FE0,0010): "
+                                             "the object was cut short")
+    else:
+        vr, length, encapsulated, n_frag = pixel
+        if ts.is_compressed and not encapsulated:
+            raise Rejected(STATUS_BAD_ENCODING, f"native Pixel Data under compressed transfer syntax {ts.name}")
+        if not ts.is_compressed and encapsulated:
+            raise Rejected(STATUS_BAD_ENCODING, f"encapsulated Pixel Data under uncompressed transfer syntax {ts.name}")
+        if encapsulated and n_frag < 2:
+            raise Rejected(STATUS_TRUNCATED, "encapsulated Pixel Data without any compressed fragment")
+        if not encapsulated:
+            expected = _expected_pixel_bytes(ds)
+            if expected is not None and length < expected:
+                raise Rejected(STATUS_BAD_LENGTH, f"Pixel Data holds {length} bytes, Rows x Columns x samples x frames "
+                                                  f"x bits need {expected}")
+    return ds
+
+
+def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int) -> dict:
+    if bytes(buf[128:132]) != b"DICM":
+        raise Rejected(STATUS_CANNOT_UNDERSTAND, "no 'DICM' prefix: not the file the receiver wrote")
+    if any(buf[:128]):
+        # pynetdicom writes zeros; a file from anywhere else must not bring an executable preamble along
+        raise Rejected(STATUS_PREAMBLE, "non-empty 128-byte preamble (possible PE/ELF polyglot)")
+    meta, start = _read_meta(buf)
+    meta_ts = meta.get(0x00020010)
+    if meta_ts and meta_ts != str(ts):
+        raise Rejected(STATUS_BAD_ENCODING, f"transfer syntax {meta_ts} in the file meta differs from the "
+                                            f"presentation context's {ts}")
+    data = memoryview(buf)[start:]
+    try:
+        if ts.is_deflated:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                raw = inflater.decompress(data, max_inflated + 1)
+            except zlib.error as exc:
+                raise Rejected(STATUS_BAD_ENCODING, f"deflated data set does not inflate: {exc}") from exc
+            if len(raw) > max_inflated or inflater.unconsumed_tail:
+                raise Rejected(STATUS_BAD_ENCODING, f"deflated data set inflates beyond {max_inflated} bytes")
+            data.release()
+            data = memoryview(raw)
+        if len(data) == 0:
+            raise Rejected(STATUS_TRUNCATED, "empty data set")
+        if len(data) >= 132 and bytes(data[128:132]) == b"DICM":
+            raise Rejected(STATUS_PREAMBLE, "the data set starts with a 128-byte preamble and 'DICM': a whole file "
+                                            "was sent as a data set")
+        facts = walk_dataset(data, implicit=ts.is_implicit_VR, little=ts.is_little_endian, max_depth=max_depth)
+    finally:
+        data.release()
+    facts["meta"] = meta
+    return facts
