@@ -1,0 +1,535 @@
+"""Forwarding studies to the county PACS: routing, the worker threads, C-STORE SCU and STOW-RS.
+
+`attach(node)` is called by Node.start(): it registers a ready-listener (the study is stable and its
+AI is done, failed or skipped) that enqueues one Job per matching destination, and starts one worker
+thread per destination plus a housekeeping thread (new instances in delivered studies, retention).
+
+The queue itself (states, backoff, per-instance deliveries, history, audit) is dicom_node.jobs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, UID
+
+from dicom_node.config import ConfigError
+from dicom_node.jobs import Job, JobQueue
+
+log = logging.getLogger(__name__)
+
+UNCOMPRESSED = (ExplicitVRLittleEndian, ImplicitVRLittleEndian)
+MAX_CONTEXTS = 128  # PS3.8: presentation context IDs are odd numbers 1..255
+
+
+# --------------------------------------------------------------------------------------- config
+@dataclass
+class Destination:
+    name: str
+    kind: str                      # "dicom" | "stow"
+    ae_title: str = ""
+    host: str = ""
+    port: int = 0
+    tls: dict | None = None        # {ca, cert, key, verify_hostname}
+    url: str = ""
+    username: str = ""
+    password: str = ""
+    token: str = ""
+    ca: str = ""                   # for https STOW-RS with a private CA
+
+    @property
+    def peer(self) -> str:
+        return self.url if self.kind == "stow" else f"{self.ae_title}@{self.host}:{self.port}"
+
+
+@dataclass
+class Rule:
+    destination: str
+    modalities: list[str] = field(default_factory=list)
+    calling_ae: list[str] = field(default_factory=list)
+    body_parts: list[str] = field(default_factory=list)
+
+    def matches(self, study) -> bool:
+        mods = {m.strip().upper() for m in (study.modalities or "").split("\\") if m.strip()}
+        if self.modalities and not mods & {m.upper() for m in self.modalities}:
+            return False
+        if self.calling_ae and (study.calling_ae or "").strip() not in self.calling_ae:
+            return False
+        if self.body_parts and (study.body_part or "").strip().upper() not in {b.upper() for b in self.body_parts}:
+            return False
+        return True
+
+
+def _as_list(v) -> list[str]:
+    if v is None or v == "":
+        return []
+    return [v] if isinstance(v, str) else [str(x) for x in v]
+
+
+def parse_destinations(cfg: dict) -> dict[str, Destination]:
+    """forwarding.destinations from the config, checked; a bad entry is a ConfigError naming it."""
+    out: dict[str, Destination] = {}
+    for i, d in enumerate(cfg.get("forwarding", {}).get("destinations", []) or []):
+        where = f"forwarding.destinations[{i}]"
+        if not isinstance(d, dict) or not d.get("name"):
+            raise ConfigError(f"{where} needs a name")
+        kind = d.get("kind", "dicom")
+        if d["name"] in out:
+            raise ConfigError(f"{where}: duplicate destination name {d['name']!r}")
+        if kind == "dicom":
+            if not d.get("ae_title") or not d.get("host") or not isinstance(d.get("port"), int):
+                raise ConfigError(f"{where} ({d['name']}): a DICOM destination needs ae_title, host and port")
+            tls = d.get("tls") or None
+            if tls:
+                for key in ("ca", "cert", "key"):
+                    if tls.get(key) and not Path(tls[key]).is_file():
+                        raise ConfigError(f"{where} ({d['name']}): tls.{key} file not found: {tls[key]}")
+                if not tls.get("ca"):
+                    raise ConfigError(f"{where} ({d['name']}): tls needs ca (the county's CA certificate)")
+            out[d["name"]] = Destination(name=d["name"], kind="dicom", ae_title=d["ae_title"], host=d["host"],
+                                         port=d["port"], tls=tls)
+        elif kind == "stow":
+            if not str(d.get("url", "")).startswith(("http://", "https://")):
+                raise ConfigError(f"{where} ({d['name']}): a STOW-RS destination needs url = http(s)://...")
+            out[d["name"]] = Destination(name=d["name"], kind="stow", url=d["url"], username=d.get("username", ""),
+                                         password=d.get("password", ""), token=d.get("token", ""), ca=d.get("ca", ""))
+        else:
+            raise ConfigError(f"{where} ({d['name']}): kind must be 'dicom' or 'stow', got {kind!r}")
+    return out
+
+
+def parse_rules(cfg: dict, destinations: dict[str, Destination]) -> list[Rule]:
+    """forwarding.rules; none at all means every study goes to every destination."""
+    rules = []
+    for i, r in enumerate(cfg.get("forwarding", {}).get("rules", []) or []):
+        dest = r.get("destination")
+        if dest not in destinations:
+            raise ConfigError(f"forwarding.rules[{i}]: unknown destination {dest!r}")
+        rules.append(Rule(dest, _as_list(r.get("modalities")), _as_list(r.get("calling_ae")),
+                          _as_list(r.get("body_parts"))))
+    if not rules:
+        rules = [Rule(name) for name in destinations]
+    return rules
+
+
+# --------------------------------------------------------------------------------------- sending
+class SendError(Exception):
+    """The attempt failed (peer unreachable, association refused, some instances refused)."""
+
+
+def _status_result(status: int) -> str | None:
+    """'delivered' / 'duplicate' / 'warning' for codes that count as delivered, else None."""
+    if status == 0x0000:
+        return "delivered"
+    if status == 0x0111:
+        return "duplicate"
+    if 0xB000 <= status <= 0xBFFF or status in (0x0001, 0x0107, 0x0116):
+        return "warning"
+    return None
+
+
+def tls_context(tls: dict) -> ssl.SSLContext:
+    """A client context per BCP 195: TLS 1.2 or newer, the county's CA, our client certificate."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_verify_locations(cafile=tls["ca"])
+    if tls.get("cert"):
+        ctx.load_cert_chain(certfile=tls["cert"], keyfile=tls.get("key") or None)
+    ctx.check_hostname = bool(tls.get("verify_hostname", True))
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    return ctx
+
+
+class Forwarder:
+    def __init__(self, cfg: dict, archive, clock: Callable[[], float] = time.time):
+        self.cfg = cfg
+        self.fcfg = cfg.get("forwarding", {})
+        self.archive = archive
+        self.destinations = parse_destinations(cfg)
+        self.rules = parse_rules(cfg, self.destinations)
+        self.queue = JobQueue(archive.db_path, self.fcfg, clock=clock)
+        self.clock = clock
+        self._stop = threading.Event()
+        self._wake = {name: threading.Event() for name in self.destinations}
+        self._threads: list[threading.Thread] = []
+        self._last_retention = 0.0
+
+    # -- routing
+    def route(self, study) -> list[str]:
+        names = []
+        for rule in self.rules:
+            if rule.destination not in names and rule.matches(study):
+                names.append(rule.destination)
+        return names
+
+    def on_study_ready(self, study_uid: str, reason: str = "ready") -> list[Job]:
+        """Ready-listener: one job per destination the rules pick, unless it already has everything."""
+        study = self.archive.study(study_uid)
+        if study is None or not self.fcfg.get("enabled", True):
+            return []
+        jobs = []
+        uids = {i.sop_instance_uid for i in self.archive.instances(study_uid=study_uid)}
+        for name in self.route(study):
+            if uids and uids <= self.queue.delivered_uids(name, study_uid):
+                continue
+            jobs.append(self.queue.enqueue(study_uid, name, reason=reason))
+            self._wake[name].set()
+        if jobs:
+            self._update_study(study_uid)
+        return jobs
+
+    def _update_study(self, study_uid: str) -> None:
+        state, detail = self.queue.study_summary(study_uid)
+        if state:
+            try:
+                self.archive.set_forward_state(study_uid, state, detail)
+            except Exception:  # the job table is the truth; the study row is a convenience
+                log.exception("could not set forward state of %s", study_uid)
+
+    # -- the worker
+    def run_once(self, destination: str | None = None) -> Job | None:
+        """Take one due job (of one destination) and attempt it; returns the job afterwards."""
+        claimed = self.queue.claim(destination)
+        if claimed is None:
+            return None
+        job, attempt_id = claimed
+        self._update_study(job.study_uid)
+        dest = self.destinations.get(job.destination)
+        n_sent = 0
+        try:
+            if dest is None:
+                raise SendError(f"destination {job.destination!r} is no longer in the config")
+            done = self.queue.delivered_uids(dest.name, job.study_uid)
+            instances = [i for i in self.archive.instances(study_uid=job.study_uid)]
+            todo = [i for i in instances if i.sop_instance_uid not in done]
+            self.queue.set_total(job, len(instances), len(instances) - len(todo))
+            todo.sort(key=lambda i: (i.series_uid, i.instance_number or 0, i.sop_instance_uid))
+            if todo:
+                sender = self._send_dicom if dest.kind == "dicom" else self._send_stow
+                n_sent = sender(job, dest, todo)
+            job = self.queue.finish(job, attempt_id, n_sent)
+            log.info("job %d: study %s delivered to %s (%d sent)", job.id, job.study_uid, job.destination, n_sent)
+        except _Interrupted as exc:
+            job = self.queue.interrupt(job, attempt_id, exc.n_sent)
+        except Exception as exc:  # any failure is a failed attempt, never a dead worker
+            n_sent = getattr(exc, "n_sent", n_sent)
+            msg = str(exc) or exc.__class__.__name__
+            job = self.queue.fail(job, attempt_id, msg, n_sent)
+            log.warning("job %d: sending %s to %s failed (attempt %d, %s): %s", job.id, job.study_uid,
+                        job.destination, job.attempts, job.state, msg)
+        self._update_study(job.study_uid)
+        return job
+
+    def _audit_info(self, dest: Destination, inst, ts: str = "", result: str = "delivered") -> dict:
+        return {"peer": dest.peer, "series_uid": inst.series_uid, "transfer_syntax": ts or inst.transfer_syntax_uid,
+                "result": result}
+
+    def _send_dicom(self, job: Job, dest: Destination, todo: list) -> int:
+        """C-STORE: one association per study (more only beyond 128 presentation contexts)."""
+        from pynetdicom import AE, _config
+
+        # Stream stored files as they are (no decode/re-encode) when the peer accepts their syntax.
+        _config.STORE_SEND_CHUNKED_DATASET = True
+        node = self.cfg.get("node", {})
+        # Contexts: each (SOP class, stored syntax) as stored, plus uncompressed per SOP class.
+        wanted: dict[str, list[str]] = {}
+        for inst in todo:
+            ts = wanted.setdefault(inst.sop_class_uid, [])
+            if inst.transfer_syntax_uid not in UNCOMPRESSED and inst.transfer_syntax_uid not in ts:
+                ts.append(inst.transfer_syntax_uid)
+        contexts = []
+        for sop_class, tss in wanted.items():
+            contexts += [(sop_class, [ts]) for ts in tss]
+            contexts.append((sop_class, list(UNCOMPRESSED)))
+        batches = [contexts[i:i + MAX_CONTEXTS] for i in range(0, len(contexts), MAX_CONTEXTS)]
+        n_sent, errors = 0, []
+        for batch in batches:
+            classes = {c[0] for c in batch}
+            part = [i for i in todo if i.sop_class_uid in classes]
+            ae = AE(ae_title=node.get("ae_title", "TPACS"))
+            ae.acse_timeout = node.get("acse_timeout_s", 30)
+            ae.dimse_timeout = node.get("dimse_timeout_s", 60)
+            ae.network_timeout = node.get("network_timeout_s", 60)
+            for sop_class, tss in batch:
+                ae.add_requested_context(sop_class, tss)
+            kwargs = {}
+            if dest.tls:
+                kwargs["tls_args"] = (tls_context(dest.tls), dest.host)
+            try:
+                assoc = ae.associate(dest.host, dest.port, ae_title=dest.ae_title, **kwargs)
+            except ssl.SSLError as exc:
+                raise SendError(f"TLS with {dest.peer} failed: {exc}") from exc
+            if not assoc.is_established:
+                why = "rejected" if assoc.is_rejected else "aborted" if assoc.is_aborted else "failed"
+                raise _with_sent(SendError(f"association with {dest.peer} {why} (unreachable, refused or TLS "
+                                           "handshake failed)"), n_sent)
+            try:
+                for inst in part:
+                    if self._stop.is_set():
+                        raise _Interrupted(n_sent)
+                    status, ts = self._store_one(assoc, inst)
+                    if status is None:
+                        raise _with_sent(SendError(f"{dest.peer} dropped the association after {n_sent} "
+                                                   f"instances (no response to C-STORE)"), n_sent)
+                    result = _status_result(status)
+                    if result is not None:
+                        self.queue.record_delivery(job, inst.sop_instance_uid, status,
+                                                   self._audit_info(dest, inst, ts, result))
+                        n_sent += 1
+                    else:
+                        self.queue.audit(job, inst.sop_instance_uid, status, self._audit_info(dest, inst, ts, "refused"))
+                        errors.append(f"{inst.sop_instance_uid}: status 0x{status:04X}")
+                    if not assoc.is_established:
+                        raise _with_sent(SendError(f"{dest.peer} dropped the association after {n_sent} "
+                                                   "instances"), n_sent)
+            finally:
+                if assoc.is_established:
+                    assoc.release()
+        if errors:
+            raise _with_sent(SendError(f"{len(errors)} instance(s) refused by {dest.peer}: " + "; ".join(errors[:5])),
+                             n_sent)
+        return n_sent
+
+    def _store_one(self, assoc, inst) -> tuple[int | None, str]:
+        """Send one stored file: as stored if accepted, else decompressed; (status or None, syntax used)."""
+        import pydicom
+
+        stored = UID(inst.transfer_syntax_uid)
+        accepted = [cx for cx in assoc.accepted_contexts if cx.abstract_syntax == inst.sop_class_uid]
+        syntaxes = {cx.transfer_syntax[0] for cx in accepted}
+        if stored in syntaxes:
+            rsp = assoc.send_c_store(Path(inst.path))  # streamed from disk, bytes unchanged
+            used = stored
+        elif syntaxes & set(UNCOMPRESSED):
+            ds = pydicom.dcmread(inst.path)
+            if stored.is_compressed:
+                ds.decompress()  # only because the peer accepts nothing else
+            used = ExplicitVRLittleEndian if ExplicitVRLittleEndian in syntaxes else ImplicitVRLittleEndian
+            rsp = assoc.send_c_store(ds)
+        else:
+            raise SendError(f"{assoc.acceptor.ae_title} accepts no transfer syntax for SOP class "
+                            f"{inst.sop_class_uid} ({stored.name} or uncompressed)")
+        if "Status" not in rsp:
+            return None, str(used)
+        return int(rsp.Status), str(used)
+
+    def _send_stow(self, job: Job, dest: Destination, todo: list) -> int:
+        """STOW-RS: multipart/related POSTs of the stored Part 10 files, in batches of bounded size."""
+        url = dest.url.rstrip("/")
+        if not url.endswith("/studies"):
+            url += "/studies"
+        limit = int(self.fcfg.get("stow_batch_mb", 32)) * 1024 * 1024
+        timeout = float(self.fcfg.get("http_timeout_s", self.cfg.get("node", {}).get("network_timeout_s", 60)))
+        ctx = None
+        if url.startswith("https://"):
+            ctx = ssl.create_default_context(cafile=dest.ca or None)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        n_sent, errors, i = 0, [], 0
+        while i < len(todo):
+            batch, size = [], 0
+            while i < len(todo) and (not batch or size + todo[i].size <= limit):
+                batch.append(todo[i])
+                size += todo[i].size or 0
+                i += 1
+            if self._stop.is_set():
+                raise _Interrupted(n_sent)
+            boundary = uuid.uuid4().hex
+            parts = []
+            for inst in batch:
+                parts += [f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode(),
+                          Path(inst.path).read_bytes(), b"\r\n"]
+            parts.append(f"--{boundary}--\r\n".encode())
+            headers = {"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+                       "Accept": "application/dicom+json"}
+            if dest.token:
+                headers["Authorization"] = f"Bearer {dest.token}"
+            elif dest.username:
+                import base64
+
+                cred = base64.b64encode(f"{dest.username}:{dest.password}".encode()).decode()
+                headers["Authorization"] = f"Basic {cred}"
+            req = urllib.request.Request(url, data=b"".join(parts), method="POST", headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=timeout, context=ctx) as resp:
+                    code, body = resp.status, resp.read()
+            except urllib.error.HTTPError as exc:
+                code, body = exc.code, exc.read()
+                if code not in (202, 409):
+                    raise _with_sent(SendError(f"STOW-RS {url}: HTTP {code} {body[:200]!r}"), n_sent) from exc
+            except (urllib.error.URLError, OSError) as exc:
+                raise _with_sent(SendError(f"STOW-RS {url}: {exc}"), n_sent) from exc
+            ok, failed = _stow_outcome(body)
+            for inst in batch:
+                uid = inst.sop_instance_uid
+                if uid in failed:
+                    self.queue.audit(job, uid, code, self._audit_info(dest, inst, result="refused"))
+                    errors.append(f"{uid}: {failed[uid]}")
+                elif uid in ok or (code == 200 and not ok):  # a 200 without a list means all stored
+                    self.queue.record_delivery(job, uid, code, self._audit_info(dest, inst))
+                    n_sent += 1
+                else:
+                    self.queue.audit(job, uid, code, self._audit_info(dest, inst, result="error"))
+                    errors.append(f"{uid}: not in the STOW-RS response (HTTP {code})")
+        if errors:
+            raise _with_sent(SendError(f"{len(errors)} instance(s) not stored by {url}: " + "; ".join(errors[:5])),
+                             n_sent)
+        return n_sent
+
+    # -- threads
+    def start(self) -> None:
+        recovered = self.queue.recover()
+        for jid in recovered:
+            job = self.queue.get(jid)
+            log.info("job %d (%s -> %s) was interrupted; resuming", jid, job.study_uid, job.destination)
+            self._update_study(job.study_uid)
+        for name in self.destinations:
+            t = threading.Thread(target=self._worker, args=(name,), name=f"forward-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        t = threading.Thread(target=self._housekeeping, name="forward-housekeeping", daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        for ev in self._wake.values():
+            ev.set()
+        for t in self._threads:
+            t.join(timeout)
+        self._threads.clear()
+        self.queue.close()
+
+    def _worker(self, name: str) -> None:
+        poll = float(self.fcfg.get("poll_s", 5))
+        while not self._stop.is_set():
+            try:
+                job = self.run_once(name)
+            except Exception:
+                log.exception("forwarding worker %s", name)
+                job = None
+            if job is not None:
+                continue
+            due = self.queue.next_due_at(name)
+            wait = poll if due is None else max(0.05, min(poll, due - self.clock()))
+            self._wake[name].wait(wait)
+            self._wake[name].clear()
+
+    def _housekeeping(self) -> None:
+        every = float(self.fcfg.get("rescan_s", 60))
+        while not self._stop.wait(every):
+            try:
+                self.rescan()
+                self.maybe_retention()
+            except Exception:
+                log.exception("forwarding housekeeping")
+
+    def rescan(self) -> list[Job]:
+        """Studies delivered earlier that got new instances since (a review SR, late images): send those."""
+        jobs = []
+        seen = set()
+        for job in self.queue.jobs(states=["delivered"], limit=int(self.fcfg.get("rescan_jobs", 500))):
+            if job.study_uid in seen:
+                continue
+            seen.add(job.study_uid)
+            study = self.archive.study(job.study_uid)
+            if study is None:
+                continue
+            if study.num_instances > len(self.queue.delivered_uids(job.destination, job.study_uid)):
+                jobs += self.on_study_ready(job.study_uid, reason="new instances")
+        return jobs
+
+    def maybe_retention(self) -> list[str]:
+        rcfg = self.cfg.get("retention", {})
+        if not rcfg.get("enabled"):
+            return []
+        now = self.clock()
+        if now - self._last_retention < float(rcfg.get("interval_s", 3600)):
+            return []
+        self._last_retention = now
+        from dicom_node.retention import apply_retention
+
+        return apply_retention(self.archive, self.cfg, self, now=now)
+
+
+class _Interrupted(Exception):
+    def __init__(self, n_sent: int = 0):
+        super().__init__("interrupted (node stopping)")
+        self.n_sent = n_sent
+
+
+def _with_sent(exc: Exception, n_sent: int) -> Exception:
+    exc.n_sent = n_sent  # type: ignore[attr-defined]
+    return exc
+
+
+def _stow_outcome(body: bytes) -> tuple[set[str], dict[str, str]]:
+    """(stored SOP Instance UIDs, {failed UID: reason}) from a STOW-RS DICOM JSON response."""
+    try:
+        doc = json.loads(body or b"{}")
+    except ValueError:
+        return set(), {}
+    if isinstance(doc, list):
+        doc = doc[0] if doc else {}
+    ok, failed = set(), {}
+    for item in (doc.get("00081199") or {}).get("Value", []) or []:
+        uid = ((item.get("00081155") or {}).get("Value") or [None])[0]
+        if uid:
+            ok.add(uid)
+    for item in (doc.get("00081198") or {}).get("Value", []) or []:
+        uid = ((item.get("00081155") or {}).get("Value") or [None])[0]
+        reason = ((item.get("00081197") or {}).get("Value") or ["?"])[0]
+        if uid:
+            failed[uid] = f"failure reason 0x{int(reason):04X}" if isinstance(reason, int) else str(reason)
+    return ok, failed
+
+
+# --------------------------------------------------------------------------------------- node glue
+def attach(node) -> Forwarder | None:
+    """Called by Node.start(): forward each ready study per the routing rules, in worker threads."""
+    cfg = getattr(node, "cfg", None) or getattr(node, "config")
+    if not cfg.get("forwarding", {}).get("enabled", True):
+        return None
+    fw = Forwarder(cfg, node.archive)
+    node.ready_listeners.append(fw.on_study_ready)
+    node.forwarder = fw
+    fw.start()
+    return fw
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dicom_node.forward --config FILE`: only the forwarding worker (no SCP, no AI)."""
+    from dicom_node.archive import Archive
+    from dicom_node.config import load_config, storage_path
+
+    p = argparse.ArgumentParser(prog="python -m dicom_node.forward")
+    p.add_argument("--config", type=Path)
+    p.add_argument("--storage", type=Path)
+    p.add_argument("--enqueue", action="append", default=[], help="a study UID to route and enqueue first")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cfg = load_config(args.config, {"storage.path": str(args.storage) if args.storage else None})
+    fw = Forwarder(cfg, Archive(storage_path(cfg)))
+    for uid in args.enqueue:
+        fw.on_study_ready(uid)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    fw.start()
+    stop.wait()
+    fw.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
