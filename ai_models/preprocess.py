@@ -1,0 +1,131 @@
+"""From a scanner-grid CT volume to what the network sees: a coarse isotropic grid, an HU window, and a
+lung mask that bounds the search.
+
+Training and inference use these same functions, so the network never sees data prepared differently
+from how it will be fed in the clinic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from ai_models.series import Volume
+
+
+@dataclass
+class Grid:
+    """A regular grid in patient space: voxel (z, y, x) -> LPS mm."""
+
+    origin_lps_mm: np.ndarray
+    row_dir: np.ndarray   # +x index
+    col_dir: np.ndarray   # +y index
+    normal: np.ndarray    # +z index
+    spacing_zyx_mm: np.ndarray
+    shape_zyx: tuple[int, int, int]
+
+    def lps_of(self, zyx) -> np.ndarray:
+        zyx = np.asarray(zyx, dtype=float)
+        s = self.spacing_zyx_mm
+        return (self.origin_lps_mm + zyx[..., 0:1] * s[0] * self.normal + zyx[..., 1:2] * s[1] * self.col_dir
+                + zyx[..., 2:3] * s[2] * self.row_dir)
+
+    def voxel_of(self, lps) -> np.ndarray:
+        d = np.asarray(lps, dtype=float) - self.origin_lps_mm
+        s = self.spacing_zyx_mm
+        return np.stack([d @ self.normal / s[0], d @ self.col_dir / s[1], d @ self.row_dir / s[2]], axis=-1)
+
+
+def grid_of(vol: Volume) -> Grid:
+    return Grid(np.asarray(vol.origin_lps_mm, float), np.asarray(vol.row_dir, float), np.asarray(vol.col_dir, float),
+                np.asarray(vol.normal, float), np.asarray(vol.spacing_zyx_mm, float), tuple(vol.hu.shape))
+
+
+def resample(hu: np.ndarray, grid: Grid, spacing_mm: float) -> tuple[np.ndarray, Grid]:
+    """Linear resampling (SimpleITK, multi-threaded) to an isotropic grid of `spacing_mm` covering the volume.
+
+    Downsampling first averages over the voxels each new voxel covers (a box filter), so thin-slice
+    noise is reduced the same way whatever the scanner's pixel size.
+    """
+    import SimpleITK as sitk
+
+    src_sp = np.asarray(grid.spacing_zyx_mm, float)
+    img = sitk.GetImageFromArray(np.ascontiguousarray(hu, dtype=np.float32))
+    img.SetSpacing(tuple(float(v) for v in src_sp[::-1]))
+    img.SetOrigin(tuple(float(v) for v in grid.origin_lps_mm))
+    direction = np.stack([grid.row_dir, grid.col_dir, grid.normal], axis=1)  # columns = axis directions
+    img.SetDirection(tuple(float(v) for v in direction.ravel()))
+    # Box-average along axes that shrink by 2x or more (cheap anti-aliasing).
+    radius = [max(0, int(round((spacing_mm / s - 1) / 2))) for s in src_sp[::-1]]
+    if any(radius):
+        img = sitk.Mean(img, radius)
+    extent = (np.asarray(grid.shape_zyx) - 1) * src_sp
+    new_shape = np.maximum(1, np.floor(extent / spacing_mm).astype(int) + 1)
+    out = sitk.Resample(img, [int(v) for v in new_shape[::-1]], sitk.Transform(), sitk.sitkLinear,
+                        img.GetOrigin(), (float(spacing_mm),) * 3, img.GetDirection(), -1000.0, sitk.sitkFloat32)
+    arr = sitk.GetArrayFromImage(out)
+    g = Grid(grid.origin_lps_mm.copy(), grid.row_dir, grid.col_dir, grid.normal,
+             np.array([spacing_mm] * 3, float), tuple(arr.shape))
+    return arr, g
+
+
+def window(hu: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return ((np.clip(hu, lo, hi) - lo) / (hi - lo)).astype(np.float32)
+
+
+def lung_mask(hu: np.ndarray, spacing_mm: float, margin_mm: float = 10.0) -> np.ndarray:
+    """Air inside the body (lungs and airways), holes filled, dilated by margin_mm so that nodules on the
+    pleura stay inside. Works on thin slabs too: only air touching the in-plane border counts as outside.
+    """
+    air = hu < -400
+    lab, n = ndi.label(air)
+    if n == 0:
+        return np.zeros(hu.shape, bool)
+    border = np.unique(np.concatenate([lab[:, 0, :].ravel(), lab[:, -1, :].ravel(),
+                                       lab[:, :, 0].ravel(), lab[:, :, -1].ravel()]))
+    sizes = ndi.sum_labels(np.ones_like(lab, dtype=np.float32), lab, index=np.arange(1, n + 1))
+    min_vox = 2000.0 / spacing_mm**3  # ignore bowel gas pockets and noise
+    keep = np.zeros(n + 1, bool)
+    keep[1:] = sizes >= min_vox
+    keep[border[border > 0]] = False
+    keep[0] = False
+    mask = keep[lab]
+    if not mask.any():
+        return mask
+    # Fill nodules and vessels inside the lungs, slice by slice (thin slabs have no closed 3D holes).
+    for k in range(mask.shape[0]):
+        if mask[k].any():
+            mask[k] = ndi.binary_fill_holes(mask[k])
+    r = max(1, int(round(margin_mm / spacing_mm)))
+    ball = _ball(r)
+    return ndi.binary_dilation(mask, structure=ball)
+
+
+def _ball(r: int) -> np.ndarray:
+    z, y, x = np.ogrid[-r:r + 1, -r:r + 1, -r:r + 1]
+    return (z * z + y * y + x * x) <= r * r
+
+
+def bbox(mask: np.ndarray, pad: int = 0) -> tuple[slice, slice, slice] | None:
+    if not mask.any():
+        return None
+    out = []
+    for ax in range(3):
+        idx = np.flatnonzero(mask.any(axis=tuple(a for a in range(3) if a != ax)))
+        out.append(slice(max(0, int(idx[0]) - pad), min(mask.shape[ax], int(idx[-1]) + 1 + pad)))
+    return tuple(out)
+
+
+@dataclass
+class Prepared:
+    image: np.ndarray        # windowed, model grid (z, y, x), float32 in [0, 1]
+    hu: np.ndarray           # HU on the model grid
+    mask: np.ndarray         # search region on the model grid
+    grid: Grid
+
+
+def prepare(hu: np.ndarray, grid: Grid, spacing_mm: float, hu_window: tuple[float, float]) -> Prepared:
+    arr, g = resample(hu, grid, spacing_mm)
+    mask = lung_mask(arr, spacing_mm)
+    return Prepared(window(arr, *hu_window), arr, mask, g)
