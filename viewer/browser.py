@@ -1,0 +1,301 @@
+"""The study browser: the archive's studies with search, AI and forwarding state; new studies appear as
+they arrive (the index is polled; a poll that finds nothing changed touches nothing)."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from viewer.logic.worklist import STATUS_FILTERS, StudyFilter, StudyRow, change_key, query_studies, study_row
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("patient", "patient_id", "sex_age", "date", "modality", "description", "images", "ai", "forward")
+MODALITY_CHOICES = ("", "CT", "DX", "CR", "DR", "MR", "US", "MG")
+
+
+class StudyTableModel(QAbstractTableModel):
+    """Rows of StudyRow; the texts are translated here, the facts come from viewer.logic.worklist."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[StudyRow] = []
+
+    # --- texts
+    def header_text(self, col: int) -> str:
+        return (self.tr("Patient"), self.tr("Patient ID"), self.tr("Sex/Age"), self.tr("Date"),
+                self.tr("Modality"), self.tr("Description"), self.tr("Images"), self.tr("AI"),
+                self.tr("Forwarding"))[col]
+
+    def sex_age_text(self, row: StudyRow) -> str:
+        sex = {"M": self.tr("M"), "F": self.tr("F"), "O": self.tr("O")}.get(row.sex, "")
+        age = self.tr("%1 y").replace("%1", str(row.age)) if row.age is not None else ""
+        return " / ".join(p for p in (sex, age) if p)
+
+    def ai_text(self, row: StudyRow) -> str:
+        s = row.ai_state
+        if s == "done":
+            if row.ai_findings is None:
+                return self.tr("done")
+            return self.tr("%1 findings").replace("%1", str(row.ai_findings))
+        return {"pending": self.tr("pending"), "running": self.tr("running"), "failed": self.tr("failed"),
+                "skipped": self.tr("not applicable")}.get(s, s)
+
+    def forward_text(self, row: StudyRow) -> str:
+        s = row.forward_state
+        return {"queued": self.tr("queued"), "sending": self.tr("sending"), "sent": self.tr("sent"),
+                "failed": self.tr("failed")}.get(s, s)
+
+    def cell_text(self, row: StudyRow, col: int) -> str:
+        key = COLUMNS[col]
+        if key == "patient":
+            return row.patient
+        if key == "patient_id":
+            return row.patient_id
+        if key == "sex_age":
+            return self.sex_age_text(row)
+        if key == "date":
+            return row.date
+        if key == "modality":
+            return row.modality
+        if key == "description":
+            return row.description
+        if key == "images":
+            return str(row.images)
+        if key == "ai":
+            return self.ai_text(row)
+        return self.forward_text(row)
+
+    # --- Qt model
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.header_text(section)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "ai" and row.ai_detail:
+                return row.ai_detail
+            if key == "forward" and row.forward_detail:
+                return row.forward_detail
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if (key == "ai" and row.ai_state == "failed") or (key == "forward" and row.forward_state == "failed"):
+                return QBrush(QColor(200, 30, 30))
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "images":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.study_uid
+        return None
+
+    def set_rows(self, rows: list[StudyRow]) -> None:
+        old = [r.study_uid for r in self.rows]
+        new = [r.study_uid for r in rows]
+        if old == new and rows:
+            self.rows = rows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+
+class BrowserWidget(QWidget):
+    """Search bar + study table. `study_activated(study_uid)` on double-click or Enter."""
+
+    study_activated = Signal(str)
+    refreshed = Signal(int)  # number of rows shown
+
+    def __init__(self, archive=None, cfg: dict | None = None, parent=None):
+        super().__init__(parent)
+        self.archive = archive
+        vcfg = (cfg or {}).get("viewer", {})
+        self.limit = int(vcfg.get("browser_limit", 500))
+        self._last_key: tuple | None = None
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.date_check = QCheckBox()
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-7))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.modality = QComboBox()
+        self.status = QComboBox()
+        self.open_button = QPushButton()
+        self.count_label = QLabel()
+        self.search_label = QLabel()
+        self.date_sep = QLabel("–")
+        self.modality_label = QLabel()
+        self.status_label = QLabel()
+
+        bar = QHBoxLayout()
+        for w in (self.search_label, self.search, self.date_check, self.date_from, self.date_sep, self.date_to,
+                  self.modality_label, self.modality, self.status_label, self.status, self.open_button):
+            bar.addWidget(w)
+        bar.setStretch(1, 2)
+
+        self.model = StudyTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.count_label)
+
+        self.retranslate_ui()
+
+        self.search.textChanged.connect(self.refresh)
+        self.date_check.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(self.refresh)
+        self.date_to.dateChanged.connect(self.refresh)
+        self.modality.currentIndexChanged.connect(self.refresh)
+        self.status.currentIndexChanged.connect(self.refresh)
+        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)
+        self.open_button.clicked.connect(self._open_selected)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(int(float(vcfg.get("browser_poll_s", 2.0)) * 1000))
+        self.timer.timeout.connect(self.poll)
+        if self.archive is not None:
+            self.timer.start()
+        self.refresh()
+
+    # --- language
+    def retranslate_ui(self) -> None:
+        self.search_label.setText(self.tr("Search:"))
+        self.search.setPlaceholderText(self.tr("Patient name or ID"))
+        self.date_check.setText(self.tr("Date"))
+        self.modality_label.setText(self.tr("Modality:"))
+        self.status_label.setText(self.tr("Status:"))
+        self.open_button.setText(self.tr("Open"))
+        m, s = self.modality.currentIndex(), self.status.currentIndex()
+        self.modality.blockSignals(True)
+        self.modality.clear()
+        for code in MODALITY_CHOICES:
+            self.modality.addItem(code or self.tr("All"), code)
+        self.modality.setCurrentIndex(max(m, 0))
+        self.modality.blockSignals(False)
+        labels = {"": self.tr("All"), "ai:pending": self.tr("AI pending"), "ai:running": self.tr("AI running"),
+                  "ai:done": self.tr("AI done"), "ai:failed": self.tr("AI failed"),
+                  "fwd:queued": self.tr("Forwarding queued"), "fwd:sending": self.tr("Forwarding now"),
+                  "fwd:sent": self.tr("Forwarded"), "fwd:failed": self.tr("Forwarding failed")}
+        self.status.blockSignals(True)
+        self.status.clear()
+        for code in STATUS_FILTERS:
+            self.status.addItem(labels[code], code)
+        self.status.setCurrentIndex(max(s, 0))
+        self.status.blockSignals(False)
+        self.model.retranslate()
+        self._update_count()
+
+    def changeEvent(self, event):  # noqa: N802 - Qt API
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # --- data
+    def current_filter(self) -> StudyFilter:
+        flt = StudyFilter(text=self.search.text().strip(), modality=self.modality.currentData() or "",
+                          status=self.status.currentData() or "")
+        if self.date_check.isChecked():
+            flt.date_from = self.date_from.date().toString("yyyyMMdd")
+            flt.date_to = self.date_to.date().toString("yyyyMMdd")
+        return flt
+
+    def set_archive(self, archive) -> None:
+        self.archive = archive
+        self._last_key = None
+        if archive is not None and not self.timer.isActive():
+            self.timer.start()
+        self.refresh()
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        """Re-run the query now (a filter changed)."""
+        self._last_key = None
+        self.poll()
+
+    def poll(self) -> None:
+        if self.archive is None:
+            self.model.set_rows([])
+            self._update_count()
+            return
+        try:
+            recs = query_studies(self.archive, self.current_filter(), limit=self.limit)
+        except Exception as exc:  # noqa: BLE001 - a locked or damaged index must not kill the browser
+            log.warning("study query failed: %s", exc)
+            return
+        key = change_key(recs)
+        if key == self._last_key:
+            return
+        self._last_key = key
+        selected = self.selected_study()
+        self.model.set_rows([study_row(r) for r in recs])
+        if selected:
+            self.select_study(selected)
+        if not getattr(self, "_sized", False) and recs:
+            self.table.resizeColumnsToContents()
+            self._sized = True
+        self._update_count()
+        self.refreshed.emit(len(recs))
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("%1 studies").replace("%1", str(self.model.rowCount())))
+
+    # --- selection
+    def selected_study(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.rows[rows[0].row()].study_uid if rows else None
+
+    def select_study(self, study_uid: str) -> bool:
+        for i, r in enumerate(self.model.rows):
+            if r.study_uid == study_uid:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def _activated(self, index) -> None:
+        if index.isValid():
+            self.study_activated.emit(self.model.rows[index.row()].study_uid)
+
+    def _open_selected(self) -> None:
+        uid = self.selected_study()
+        if uid:
+            self.study_activated.emit(uid)

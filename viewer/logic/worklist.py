@@ -1,0 +1,284 @@
+"""The study worklist behind the browser: filtering, display facts, change detection, and what to open.
+
+GUI-free (no Qt): the browser turns the codes returned here ("M", "done", 3) into translated text.
+Works on `dicom_node.archive.Archive` records, or on a plain folder of DICOM files.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pydicom
+
+log = logging.getLogger(__name__)
+
+SR_MODALITY = "SR"
+NON_IMAGE_MODALITIES = {"SR", "SEG", "PR", "KO", "RTSTRUCT", "DOC"}
+SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
+
+# Status filter values the browser offers; "" means any.
+STATUS_FILTERS = ("", "ai:pending", "ai:running", "ai:done", "ai:failed",
+                  "fwd:queued", "fwd:sending", "fwd:sent", "fwd:failed")
+
+
+# --------------------------------------------------------------------------------------- display
+def _is_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def display_name(pn: str) -> str:
+    """A DICOM PN as people write it: "王^小明" -> "王小明", "DOE^JOHN" -> "DOE JOHN".
+
+    With several component groups ("Wang^Xiaoming=王^小明=..."), the ideographic group is shown when it
+    is there, since that is the name the clinic knows the patient by.
+    """
+    pn = (pn or "").strip()
+    groups = pn.split("=")
+    chosen = next((g for g in groups[1:2] if g.strip("^ ")), None) or groups[0]
+    parts = [p.strip() for p in chosen.split("^") if p.strip()]
+    if not parts:
+        return ""
+    if _is_cjk("".join(parts[:2])):
+        return "".join(parts[:2]) + ("".join(" " + p for p in parts[2:]))
+    return " ".join(parts)
+
+
+def age_years(birth_date: str, on_date: str) -> int | None:
+    """Whole years between two DICOM DA strings ("YYYYMMDD"); None when either is missing or bad."""
+    try:
+        b = _dt.datetime.strptime((birth_date or "").strip()[:8], "%Y%m%d").date()
+        d = _dt.datetime.strptime((on_date or "").strip()[:8], "%Y%m%d").date()
+    except ValueError:
+        return None
+    years = d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+    return years if years >= 0 else None
+
+
+def format_date(da: str) -> str:
+    da = (da or "").strip()
+    return f"{da[:4]}-{da[4:6]}-{da[6:8]}" if len(da) >= 8 and da[:8].isdigit() else da
+
+
+def split_modalities(modalities: str) -> list[str]:
+    return [m for m in re.split(r"[\\/,\s]+", modalities or "") if m]
+
+
+def image_modalities(modalities: str) -> str:
+    """"CT\\SR\\SEG" -> "CT": the browser shows what was imaged; our SR/SEG would only add noise."""
+    mods = split_modalities(modalities)
+    imaging = [m for m in mods if m not in NON_IMAGE_MODALITIES]
+    return "/".join(imaging or mods)
+
+
+def findings_count(detail: str) -> int | None:
+    """The N of an AI detail like "3 findings" (or a JSON line with n_findings)."""
+    m = re.search(r"n_findings\D*(\d+)", detail or "") or re.search(r"(\d+)", detail or "")
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class StudyRow:
+    """One browser row, as codes and numbers (translated by the GUI)."""
+
+    study_uid: str
+    patient: str
+    patient_id: str
+    sex: str  # "M" | "F" | "O" | ""
+    age: int | None
+    date: str  # YYYY-MM-DD
+    modality: str
+    description: str
+    images: int
+    ai_state: str  # "" | pending | running | done | failed | skipped
+    ai_findings: int | None
+    ai_detail: str
+    forward_state: str  # "" | queued | sending | sent | failed
+    forward_detail: str
+
+
+def study_row(rec) -> StudyRow:
+    ai_state = (getattr(rec, "ai_state", "") or "").lower()
+    return StudyRow(
+        study_uid=rec.study_uid,
+        patient=display_name(rec.patient_name),
+        patient_id=rec.patient_id or "",
+        sex=(rec.patient_sex or "").strip().upper()[:1],
+        age=age_years(rec.patient_birth_date, rec.study_date),
+        date=format_date(rec.study_date),
+        modality=image_modalities(rec.modalities),
+        description=rec.study_description or "",
+        images=int(rec.num_instances or 0),
+        ai_state=ai_state,
+        ai_findings=findings_count(rec.ai_detail) if ai_state == "done" else None,
+        ai_detail=getattr(rec, "ai_detail", "") or "",
+        forward_state=(getattr(rec, "forward_state", "") or "").lower(),
+        forward_detail=getattr(rec, "forward_detail", "") or "",
+    )
+
+
+# --------------------------------------------------------------------------------------- filtering
+@dataclass
+class StudyFilter:
+    text: str = ""  # part of the patient's name (any script, "^" ignored) or ID
+    date_from: str = ""  # YYYYMMDD, inclusive
+    date_to: str = ""
+    modality: str = ""  # "CT", "DX", ...; "" any
+    status: str = ""  # one of STATUS_FILTERS
+
+    def is_empty(self) -> bool:
+        return not (self.text.strip() or self.date_from or self.date_to or self.modality or self.status)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\^=\s]+", "", s or "").casefold()
+
+
+def matches(rec, flt: StudyFilter) -> bool:
+    text = _squash(flt.text)
+    if text and text not in _squash(rec.patient_name) and text not in _squash(rec.patient_id):
+        return False
+    date = (rec.study_date or "")[:8]
+    if flt.date_from and (not date or date < flt.date_from):
+        return False
+    if flt.date_to and (not date or date > flt.date_to):
+        return False
+    if flt.modality and flt.modality.upper() not in {m.upper() for m in split_modalities(rec.modalities)}:
+        return False
+    if flt.status:
+        kind, _, state = flt.status.partition(":")
+        have = (rec.ai_state if kind == "ai" else rec.forward_state) or ""
+        if have.lower() != state:
+            return False
+    return True
+
+
+def query_studies(archive, flt: StudyFilter, limit: int = 500) -> list:
+    """Studies matching the filter, newest first.
+
+    Dates go to the index (an indexed range); name, ID, modality and state are matched here, so that
+    a part of a Chinese name, or "王小明" against "王^小明", finds the patient whatever wildcard rules
+    the index uses.
+    """
+    recs = archive.studies(date_from=flt.date_from or None, date_to=flt.date_to or None, limit=limit)
+    return [r for r in recs if matches(r, flt)]
+
+
+def change_key(recs) -> tuple:
+    """Everything a browser row shows; when it is unchanged the view need not be rebuilt."""
+    return tuple((r.study_uid, r.patient_name, r.num_instances, r.last_received_at, r.modalities,
+                  r.ai_state, r.ai_detail, r.forward_state, r.forward_detail, r.study_description)
+                 for r in recs)
+
+
+# --------------------------------------------------------------------------------------- opening
+@dataclass
+class SeriesChoice:
+    series_uid: str
+    modality: str
+    description: str
+    files: list[Path]
+
+
+@dataclass
+class StudyContent:
+    """What the reading view needs for one study: its image series and its SRs, newest SR first."""
+
+    study_uid: str
+    image_series: list[SeriesChoice] = field(default_factory=list)
+    sr_files: list[Path] = field(default_factory=list)
+    bad_files: list[tuple[Path, str]] = field(default_factory=list)
+
+    def series(self, series_uid: str | None = None) -> SeriesChoice | None:
+        """The series the findings refer to when it is here, else the largest CT, else the largest image series."""
+        for s in self.image_series:
+            if series_uid and s.series_uid == series_uid:
+                return s
+        if not self.image_series:
+            return None
+        return max(self.image_series, key=lambda s: (s.modality == "CT", len(s.files)))
+
+
+def _int(v) -> int:
+    try:
+        return int(str(v).strip())
+    except (TypeError, ValueError):
+        return 0
+
+
+def _is_sr(modality: str, sop_class: str) -> bool:
+    return modality == SR_MODALITY or (sop_class or "").startswith(SR_SOP_CLASS_PREFIX)
+
+
+def study_content_from_archive(archive, study_uid: str) -> StudyContent:
+    out = StudyContent(study_uid)
+    mods = {s.series_uid: s for s in archive.series(study_uid)}
+    insts = archive.instances(study_uid=study_uid)
+    by_series: dict[str, list] = {}
+    for inst in insts:
+        by_series.setdefault(inst.series_uid, []).append(inst)
+    srs = []
+    for uid, items in by_series.items():
+        srec = mods.get(uid)
+        modality = srec.modality if srec else ""
+        if any(_is_sr(modality, i.sop_class_uid) for i in items):
+            srs.extend(i for i in items if _is_sr(modality, i.sop_class_uid))
+            continue
+        if modality in NON_IMAGE_MODALITIES:
+            continue
+        items.sort(key=lambda i: (_int(i.instance_number), str(i.path)))
+        out.image_series.append(SeriesChoice(uid, modality, srec.series_description if srec else "",
+                                             [Path(i.path) for i in items]))
+    received = {Path(i.path): float(i.received_at or 0) for i in srs}
+    out.sr_files = newest_first(list(received), received)
+    return out
+
+
+def study_content_from_folder(folder: Path | str) -> StudyContent:
+    """A plain folder: every DICOM file below it, grouped by series (unreadable files listed)."""
+    from viewer.logic.volume import dicom_files_in, group_series
+
+    series, bad = group_series(dicom_files_in(folder))
+    out = StudyContent(series[0].study_uid if series else "", bad_files=bad)
+    srs = []
+    for s in series:
+        if _is_sr(s.modality, s.sop_class_uid):
+            srs.extend(s.files)
+        elif s.modality not in NON_IMAGE_MODALITIES:
+            out.image_series.append(SeriesChoice(s.series_uid, s.modality, s.description, sorted(s.files)))
+    out.sr_files = newest_first(srs, {p: p.stat().st_mtime for p in srs})
+    return out
+
+
+def newest_first(sr_paths: list[Path], received_at: dict[Path, float]) -> list[Path]:
+    """SRs ordered newest first by their content date/time (then arrival), so a review SR written
+    after the AI's SR wins."""
+    def key(p: Path):
+        try:
+            ds = pydicom.dcmread(p, stop_before_pixels=True,
+                                 specific_tags=["ContentDate", "ContentTime", "InstanceCreationDate",
+                                                "InstanceCreationTime"])
+            stamp = (str(ds.get("ContentDate", "") or ds.get("InstanceCreationDate", "")) +
+                     str(ds.get("ContentTime", "") or ds.get("InstanceCreationTime", "")).ljust(13, "0"))
+        except Exception:  # noqa: BLE001 - an unreadable SR sorts last and is skipped later
+            stamp = ""
+        return (stamp, received_at.get(p, 0.0))
+
+    return sorted(sr_paths, key=key, reverse=True)
+
+
+def newest_findings(sr_paths: list[Path]):
+    """(FindingsReport, path) of the newest SR that holds findings we can read, or (None, None).
+
+    An SR that is not ours (or is broken) is skipped with a log line: the images still open.
+    """
+    from ai_models.dicom_results import findings_from_sr
+
+    for p in sr_paths:
+        try:
+            return findings_from_sr(Path(p)), Path(p)
+        except Exception as exc:  # noqa: BLE001 - foreign or broken SR: skip it
+            log.info("no findings read from %s: %s", p, exc)
+    return None, None

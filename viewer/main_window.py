@@ -1,0 +1,405 @@
+"""The workstation window: study browser, reading view with the findings panel, the embedded DICOM node."""
+from __future__ import annotations
+
+import errno
+import logging
+from pathlib import Path
+
+import pydicom
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QSplitter, QTabWidget, QWidget)
+
+from viewer.browser import BrowserWidget
+from viewer.findings_panel import FindingsPanel
+from viewer.i18n import LANGUAGES, current_language, install_language
+from viewer.logic.review import Review, ReviewError
+from viewer.logic.worklist import (StudyContent, newest_findings, study_content_from_archive,
+                                   study_content_from_folder)
+
+log = logging.getLogger(__name__)
+
+
+def _reading_widget_class():
+    try:
+        from viewer.views.reading import ReadingWidget
+        return ReadingWidget
+    except ImportError as exc:  # the reading view is missing from this build: say so, keep the rest usable
+        log.error("reading view unavailable: %s", exc)
+        return None
+
+
+class _NoReadingView(QLabel):
+    """Stands in when viewer.views.reading cannot be imported, so the browser and review still work."""
+
+    progress = Signal(int, int)
+    first_image = Signal()
+    loaded = Signal()
+    load_failed = Signal(str)
+    bad_files = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setText(self.tr("The image view is not available in this installation."))
+
+    def load(self, files):
+        self.load_failed.emit(self.tr("The image view is not available in this installation."))
+
+    def set_findings(self, report):
+        pass
+
+    def center_on(self, center):
+        pass
+
+    def set_overlays_visible(self, on):
+        pass
+
+    def is_loaded(self):
+        return False
+
+
+class MainWindow(QMainWindow):
+    study_opened = Signal(str)  # study uid (or folder path) once the image load has started
+    ready = Signal()  # the study's images are fully loaded (or failed): what a screenshot waits for
+
+    def __init__(self, cfg: dict, archive=None, parent=None):
+        super().__init__(parent)
+        self.cfg = cfg
+        self.vcfg = cfg.get("viewer", {})
+        self.archive = archive
+        self.node = None
+        self.node_error = ""
+        self.content: StudyContent | None = None
+        self.folder: Path | None = None  # set when a plain folder (no archive) is open
+        self.series = None
+        self.review: Review | None = None
+        self.sr_path: Path | None = None
+        self.load_error = ""
+        self.reviewer = str(self.vcfg.get("reviewer", "") or "")
+
+        self.browser = BrowserWidget(archive, cfg)
+        cls = _reading_widget_class()
+        self.reading = cls() if cls is not None else _NoReadingView()
+        self.panel = FindingsPanel()
+        self.panel.crosshair_lps = self.crosshair_lps
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.reading)
+        self.split.addWidget(self.panel)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([1000, 440])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.browser, "")
+        self.tabs.addTab(self.split, "")
+        self.setCentralWidget(self.tabs)
+
+        self.node_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.node_label)
+
+        self._build_menus()
+        self.browser.study_activated.connect(self.open_study)
+        self.reading.progress.connect(self._progress)
+        self.reading.loaded.connect(self._loaded)
+        self.reading.load_failed.connect(self._load_failed)
+        self.reading.bad_files.connect(self._bad_files)
+        self.panel.finding_selected.connect(self.reading.center_on)
+        self.panel.overlays_toggled.connect(self.reading.set_overlays_visible)
+        self.panel.findings_changed.connect(self._findings_changed)
+        self.panel.save_requested.connect(self._save_clicked)
+        self.retranslate_ui()
+
+    # ------------------------------------------------------------------------------------ language
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.file_menu = mb.addMenu("")
+        self.open_action = QAction(self)
+        self.open_action.triggered.connect(self._ask_open_folder)
+        self.settings_action = QAction(self)
+        self.settings_action.triggered.connect(self.show_settings)
+        self.quit_action = QAction(self)
+        self.quit_action.triggered.connect(self.close)
+        for a in (self.open_action, self.settings_action, self.quit_action):
+            self.file_menu.addAction(a)
+        self.lang_menu = mb.addMenu("")
+        self.lang_group = QActionGroup(self)
+        self.lang_actions = {}
+        for code, name in LANGUAGES.items():
+            a = QAction(name, self, checkable=True)
+            a.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self.lang_group.addAction(a)
+            self.lang_menu.addAction(a)
+            self.lang_actions[code] = a
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("township-pacs workstation"))
+        self.tabs.setTabText(0, self.tr("Studies"))
+        self.tabs.setTabText(1, self.tr("Reading"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.open_action.setText(self.tr("&Open folder…"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.lang_menu.setTitle(self.tr("&Language"))
+        lang = current_language()
+        if lang in self.lang_actions:
+            self.lang_actions[lang].setChecked(True)
+        self._update_node_label()
+
+    def changeEvent(self, event):  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def set_language(self, lang: str) -> None:
+        """Switch now; every widget gets a LanguageChange event and re-sets its texts."""
+        install_language(lang)
+        self.vcfg["language"] = current_language()
+
+    # ------------------------------------------------------------------------------------ the node
+    def start_embedded_node(self) -> bool:
+        """Start the DICOM node inside this process so the clinic can receive at once.
+
+        A busy port (another node already running) is reported in the status bar; the browser still
+        shows the archive."""
+        from dicom_node.archive import Archive
+        from dicom_node.config import storage_path
+
+        try:
+            from dicom_node.service import Node
+
+            node = Node(self.cfg)
+            node.start()
+        except OSError as exc:
+            busy = exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or "in use" in str(exc)
+            self.node_error = "busy" if busy else str(exc)
+            log.warning("embedded node not started: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - the viewer stays usable without the node
+            self.node_error = str(exc) or type(exc).__name__
+            log.exception("embedded node not started")
+        else:
+            self.node = node
+            self.node_error = ""
+            self.set_archive(node.archive)
+            self._update_node_label()
+            return True
+        if self.archive is None:
+            try:
+                self.set_archive(Archive(storage_path(self.cfg), on_conflict=self.cfg["node"]["on_conflict"]))
+            except Exception as exc:  # noqa: BLE001
+                log.error("cannot open the archive: %s", exc)
+        self._update_node_label()
+        msg = self.node_status_text()
+        self.statusBar().showMessage(msg)
+        return False
+
+    def node_status_text(self) -> str:
+        n = self.cfg["node"]
+        if self.node is not None:
+            return self.tr("Receiving as %1 on port %2").replace("%1", n["ae_title"]).replace("%2", str(n["port"]))
+        if self.node_error == "busy":
+            return self.tr("Port %1 is already in use: this workstation is not receiving "
+                           "(is another node running?)").replace("%1", str(n["port"]))
+        if self.node_error:
+            return self.tr("DICOM node not running: %1").replace("%1", self.node_error)
+        return self.tr("DICOM node not running")
+
+    def _update_node_label(self) -> None:
+        self.node_label.setText(self.node_status_text())
+
+    def stop_node(self) -> None:
+        if self.node is not None:
+            try:
+                self.node.stop()
+            except Exception:  # noqa: BLE001 - closing must not hang on a node error
+                log.exception("stopping the embedded node")
+            self.node = None
+
+    def closeEvent(self, event):  # noqa: N802 - Qt API
+        if self.review is not None and self.review.dirty:
+            box = QMessageBox.question(self, self.tr("Unsaved review"),
+                                       self.tr("The review has not been saved. Close anyway?"))
+            if box != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.browser.timer.stop()
+        self.stop_node()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------------------------ opening
+    def set_archive(self, archive) -> None:
+        self.archive = archive
+        self.browser.set_archive(archive)
+
+    def open_study(self, study_uid: str) -> bool:
+        if self.archive is None:
+            return False
+        try:
+            content = study_content_from_archive(self.archive, study_uid)
+        except Exception as exc:  # noqa: BLE001
+            self._show_error(self.tr("Cannot open the study: %1").replace("%1", str(exc)))
+            return False
+        self.folder = None
+        return self._open_content(content, study_uid)
+
+    def open_folder(self, folder: Path | str) -> bool:
+        """A plain folder of DICOM files: its image series, with findings from any SR in it."""
+        folder = Path(folder)
+        content = study_content_from_folder(folder)
+        self.folder = folder
+        return self._open_content(content, str(folder))
+
+    def _open_content(self, content: StudyContent, label: str) -> bool:
+        self.content = content
+        self.load_error = ""
+        report, self.sr_path = newest_findings(content.sr_files)
+        series = content.series(report.series_uid if report else None)
+        self.series = series
+        self.tabs.setCurrentIndex(1)
+        if series is None:
+            self.review = None
+            self.panel.set_review(None)
+            self._load_failed(self.tr("No images to show in %1").replace("%1", label))
+            return False
+        self.review = Review(report, study_uid=content.study_uid, series_uid=series.series_uid)
+        self.panel.set_review(self.review)
+        self.panel.set_slice_positions([])
+        self.progress.setRange(0, len(series.files))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.reading.load(series.files)
+        self.reading.set_findings(self._shown_report())
+        if content.bad_files:
+            self._bad_files(content.bad_files)
+        self.study_opened.emit(label)
+        return True
+
+    def _ask_open_folder(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of DICOM files"))
+        if d:
+            if (Path(d) / "index.sqlite").is_file():
+                from dicom_node.archive import Archive
+
+                self.set_archive(Archive(d))
+                self.tabs.setCurrentIndex(0)
+            else:
+                self.open_folder(d)
+
+    # ------------------------------------------------------------------------------------ loading
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _loaded(self) -> None:
+        self.progress.setVisible(False)
+        self._slice_positions()
+        self.reading.set_findings(self._shown_report())
+        self.statusBar().showMessage(self.tr("Loaded %1 images").replace("%1", str(len(self.series.files)))
+                                     if self.series else "", 5000)
+        self.ready.emit()
+
+    def _load_failed(self, reason: str) -> None:
+        self.progress.setVisible(False)
+        self.load_error = reason
+        self._show_error(reason)
+        self.ready.emit()
+
+    def _bad_files(self, bad: list) -> None:
+        names = ", ".join(Path(p).name for p, _ in bad[:5]) + (" …" if len(bad) > 5 else "")
+        self.statusBar().showMessage(self.tr("%1 unreadable files skipped: %2").replace("%1", str(len(bad)))
+                                     .replace("%2", names))
+
+    def _show_error(self, text: str) -> None:
+        log.warning("%s", text)
+        self.statusBar().showMessage(text)
+
+    def _slice_positions(self) -> None:
+        """Slice positions for the panel's slice column, from the loaded volume's geometry."""
+        vol = getattr(self.reading, "volume", None)
+        geo = getattr(vol, "geometry", None)
+        if geo is None or not hasattr(vol, "voxels"):
+            return
+        try:
+            import numpy as np
+
+            n = np.asarray(geo.normal, dtype=float)
+            base = float(np.asarray(geo.origin, dtype=float) @ n)
+            dk = float(geo.spacing[0])
+            self.panel.set_slice_positions([base + k * dk for k in range(vol.voxels.shape[0])], tuple(n))
+        except Exception:  # noqa: BLE001 - the slice column is a convenience
+            log.debug("no slice positions", exc_info=True)
+
+    def crosshair_lps(self):
+        """The reading view's crosshair in LPS mm (where "add nodule" puts the new finding), or None."""
+        for owner in (self.reading, getattr(self.reading, "state", None)):
+            fn = getattr(owner, "cursor_lps", None) or getattr(owner, "crosshair_lps", None)
+            if callable(fn):
+                try:
+                    p = fn()
+                except Exception:  # noqa: BLE001 - nothing loaded yet
+                    return None
+                return None if p is None else tuple(float(c) for c in p)
+        return None
+
+    # ------------------------------------------------------------------------------------ review
+    def _shown_report(self):
+        """What the outlines show: every finding except those the reader rejected."""
+        if self.review is None:
+            return None
+        rep = self.review.report()
+        rep.findings = [f for f in rep.findings if f.accepted is not False]
+        return rep
+
+    def _findings_changed(self, _report) -> None:
+        self.reading.set_findings(self._shown_report())
+
+    def source_datasets(self) -> list:
+        return [pydicom.dcmread(p, stop_before_pixels=True) for p in (self.series.files if self.series else [])]
+
+    def save_review(self, reviewer: str | None = None):
+        """Write the review SR (into the archive, or next to the opened folder's images).
+
+        Returns where it went (InstanceRecord or Path); raises ReviewError with a clear message."""
+        if self.review is None:
+            raise ReviewError(self.tr("No study open."))
+        reviewer = reviewer if reviewer is not None else self.reviewer
+        ds, where = self.review.save(self.source_datasets(), reviewer,
+                                     archive=self.archive if self.folder is None else None, folder=self.folder)
+        self.reviewer = reviewer
+        self.statusBar().showMessage(self.tr("Review saved by %1").replace("%1", reviewer))
+        self.browser.refresh()
+        return where
+
+    def _save_clicked(self) -> None:
+        reviewer = self.reviewer
+        if not reviewer:
+            reviewer, ok = QInputDialog.getText(self, self.tr("Save review"), self.tr("Reviewer's name:"))
+            if not ok:
+                return
+        try:
+            self.save_review(reviewer)
+        except (ReviewError, ValueError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Review not saved"), str(exc))
+        except Exception as exc:  # noqa: BLE001 - report any failure, lose nothing (the review stays open)
+            log.exception("saving the review")
+            QMessageBox.warning(self, self.tr("Review not saved"), f"{type(exc).__name__}: {exc}")
+
+    # ------------------------------------------------------------------------------------ settings
+    def show_settings(self) -> None:
+        from viewer.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.cfg, parent=self)
+        if dlg.exec() and dlg.saved_config is not None:
+            old = self.cfg
+            self.cfg = dlg.saved_config
+            self.vcfg = self.cfg.setdefault("viewer", {})
+            if self.cfg["viewer"].get("language") != current_language():
+                self.set_language(self.cfg["viewer"]["language"])
+            if old["node"] != self.cfg["node"] and self.node is not None:
+                self.statusBar().showMessage(self.tr("Node settings saved; they apply after a restart."))
+            else:
+                self.statusBar().showMessage(self.tr("Settings saved."), 5000)

@@ -1,0 +1,267 @@
+"""Settings: node AE title/port, allowed peers, the county destination, model and device, language.
+
+Everything is validated before anything is written; invalid input shows what is wrong and saves nothing.
+Saved with dicom_node.config.save_config (validated again there) to the user's config file.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+                               QVBoxLayout)
+
+from dicom_node.config import ConfigError, save_config, user_config_path, validate_config
+from viewer.i18n import LANGUAGES, normalize_language
+
+COUNTY = "county"  # name of the destination this dialog edits in cfg["destinations"]
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsDialog", text)
+
+
+def check_ae(value: str, what: str) -> list[str]:
+    v = value.strip()
+    if not v:
+        return [_tr("%1: the AE title is empty").replace("%1", what)]
+    if len(v) > 16:
+        return [_tr("%1: the AE title has more than 16 characters").replace("%1", what)]
+    if "\\" in v:
+        return [_tr("%1: the AE title must not contain a backslash").replace("%1", what)]
+    if not v.isascii() or not v.isprintable():
+        return [_tr("%1: the AE title must be plain ASCII letters and digits").replace("%1", what)]
+    return []
+
+
+def check_port(value: str, what: str) -> tuple[int | None, list[str]]:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        return None, [_tr("%1: the port must be a number from 1 to 65535").replace("%1", what)]
+    if not 1 <= port <= 65535:
+        return None, [_tr("%1: the port must be a number from 1 to 65535").replace("%1", what)]
+    return port, []
+
+
+def parse_peers(text: str) -> tuple[list[dict], list[str]]:
+    """One peer a line: "AE_TITLE", "AE_TITLE host" or "* host" (any AE title from that address)."""
+    peers, errors = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        parts = line.replace(",", " ").split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if len(parts) > 2:
+            errors.append(_tr("Allowed peers, line %1: write \"AE_TITLE host\"").replace("%1", str(n)))
+            continue
+        peer = {}
+        if parts[0] != "*":
+            errs = check_ae(parts[0], _tr("Allowed peers, line %1").replace("%1", str(n)))
+            errors += errs
+            peer["ae_title"] = parts[0]
+        if len(parts) == 2:
+            peer["host"] = parts[1]
+        if not peer:
+            errors.append(_tr("Allowed peers, line %1: give an AE title or a host").replace("%1", str(n)))
+        elif not errors:
+            peers.append(peer)
+    return peers, errors
+
+
+def format_peers(peers: list[dict]) -> str:
+    return "\n".join(f"{p.get('ae_title') or '*'} {p.get('host', '')}".strip() for p in peers)
+
+
+def county_destination(cfg: dict) -> dict | None:
+    for d in cfg.get("destinations", []) or []:
+        if d.get("name") == COUNTY:
+            return d
+    dests = cfg.get("destinations") or []
+    return dests[0] if dests else None
+
+
+def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
+    """A new config with the form's values, and the list of problems (empty when it can be saved).
+
+    form keys: ae_title, port, allowed_peers (text), county_ae, county_host, county_port, model, device,
+    language. The county destination is optional, but when any of its fields is filled all must be valid.
+    """
+    new = copy.deepcopy(cfg)
+    errors = check_ae(form.get("ae_title", ""), _tr("Node AE title"))
+    port, errs = check_port(form.get("port", ""), _tr("Node port"))
+    errors += errs
+    peers, errs = parse_peers(form.get("allowed_peers", ""))
+    errors += errs
+
+    c_ae, c_host, c_port = (form.get("county_ae", "").strip(), form.get("county_host", "").strip(),
+                            str(form.get("county_port", "")).strip())
+    county = None
+    if c_ae or c_host or c_port:
+        errors += check_ae(c_ae, _tr("County AE title"))
+        if not c_host:
+            errors.append(_tr("County host: the host name or address is empty"))
+        elif any(ch.isspace() for ch in c_host):
+            errors.append(_tr("County host: the host name must not contain spaces"))
+        county_port, errs = check_port(c_port, _tr("County port"))
+        errors += errs
+        county = {"ae_title": c_ae, "host": c_host, "port": county_port}
+
+    device = form.get("device", "auto")
+    if device not in DEVICES:
+        errors.append(_tr("Device must be auto, cpu or cuda"))
+    model = form.get("model", "").strip()
+    if model and not Path(model).is_dir():
+        errors.append(_tr("Model: the folder %1 does not exist").replace("%1", model))
+    if errors:
+        return cfg, errors
+
+    new["node"]["ae_title"] = form["ae_title"].strip()
+    new["node"]["port"] = port
+    new["node"]["allowed_peers"] = peers
+    dests = list(new.get("destinations") or [])
+    old = county_destination(new)
+    pos = next((i for i, d in enumerate(dests) if d is old), None)
+    if pos is not None:
+        dests.pop(pos)
+    if county is not None:
+        entry = copy.deepcopy(old or {})
+        entry.update({"name": entry.get("name") or COUNTY, "kind": entry.get("kind") or "dicom", **county})
+        dests.insert(pos or 0, entry)
+    new["destinations"] = dests
+    new["ai"]["model"] = model
+    new["ai"]["device"] = device
+    new.setdefault("viewer", {})["language"] = normalize_language(form.get("language"))
+    try:
+        validate_config(new)
+    except ConfigError as exc:
+        return cfg, [str(exc)]
+    return new, []
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the config; `saved_config` holds what was written once accepted."""
+
+    def __init__(self, cfg: dict, save_path: Path | str | None = None, parent=None):
+        super().__init__(parent)
+        self.cfg = cfg
+        self.save_path = Path(save_path) if save_path else user_config_path()
+        self.saved_config: dict | None = None
+        self.last_errors: list[str] = []
+
+        self.ae = QLineEdit(cfg["node"].get("ae_title", ""))
+        self.ae.setMaxLength(64)  # longer than allowed on purpose: the check explains the limit
+        self.port = QLineEdit(str(cfg["node"].get("port", "")))
+        self.peers = QPlainTextEdit(format_peers(cfg["node"].get("allowed_peers", []) or []))
+        self.peers.setMaximumHeight(90)
+        self.peers_warning = QLabel()
+        self.peers_warning.setWordWrap(True)
+        self.peers_warning.setStyleSheet("color: #b36b00")
+        dest = county_destination(cfg) or {}
+        self.county_ae = QLineEdit(str(dest.get("ae_title", "")))
+        self.county_host = QLineEdit(str(dest.get("host", "")))
+        self.county_port = QLineEdit(str(dest.get("port", "")) if dest else "")
+        self.model = QLineEdit(str(cfg["ai"].get("model", "")))
+        self.model_browse = QPushButton()
+        self.device = QComboBox()
+        for d in DEVICES:
+            self.device.addItem(d, d)
+        self.device.setCurrentIndex(max(0, self.device.findData(cfg["ai"].get("device", "auto"))))
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(
+            max(0, self.language.findData(normalize_language(cfg.get("viewer", {}).get("language")))))
+
+        self.node_box = QGroupBox()
+        self.node_form = QFormLayout(self.node_box)
+        self.node_form.addRow("", self.ae)
+        self.node_form.addRow("", self.port)
+        self.node_form.addRow("", self.peers)
+        self.node_form.addRow(self.peers_warning)
+        self.county_box = QGroupBox()
+        self.county_form = QFormLayout(self.county_box)
+        self.county_form.addRow("", self.county_ae)
+        self.county_form.addRow("", self.county_host)
+        self.county_form.addRow("", self.county_port)
+        self.ai_box = QGroupBox()
+        self.ai_form = QFormLayout(self.ai_box)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(self.model_browse)
+        self.ai_form.addRow("", model_row)
+        self.ai_form.addRow("", self.device)
+        self.ui_box = QGroupBox()
+        self.ui_form = QFormLayout(self.ui_box)
+        self.ui_form.addRow("", self.language)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.model_browse.clicked.connect(self._browse_model)
+        self.peers.textChanged.connect(self._update_warning)
+
+        lay = QVBoxLayout(self)
+        for w in (self.node_box, self.county_box, self.ai_box, self.ui_box):
+            lay.addWidget(w)
+        lay.addWidget(self.buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.node_box.setTitle(self.tr("This workstation (DICOM node)"))
+        self.county_box.setTitle(self.tr("County reading centre (forwarding destination)"))
+        self.ai_box.setTitle(self.tr("AI model"))
+        self.ui_box.setTitle(self.tr("User interface"))
+        labels = [(self.node_form, 0, self.tr("AE title:")), (self.node_form, 1, self.tr("Port:")),
+                  (self.node_form, 2, self.tr("Allowed peers\n(AE_TITLE host, one a line):")),
+                  (self.county_form, 0, self.tr("AE title:")), (self.county_form, 1, self.tr("Host:")),
+                  (self.county_form, 2, self.tr("Port:")), (self.ai_form, 0, self.tr("Model folder:")),
+                  (self.ai_form, 1, self.tr("Device:")), (self.ui_form, 0, self.tr("Language:"))]
+        for form, row, text in labels:
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setText(text)
+        self.model.setPlaceholderText(self.tr("empty: the model shipped with township-pacs"))
+        self.model_browse.setText(self.tr("Browse…"))
+        self._update_warning()
+
+    def _update_warning(self) -> None:
+        empty = not self.peers.toPlainText().strip()
+        self.peers_warning.setText(self.tr("Any device on the network may send studies: list the allowed peers.")
+                                   if empty else "")
+        self.peers_warning.setVisible(empty)
+
+    def _browse_model(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, self.tr("Model folder"), self.model.text())
+        if d:
+            self.model.setText(d)
+
+    def form(self) -> dict:
+        return {"ae_title": self.ae.text(), "port": self.port.text(), "allowed_peers": self.peers.toPlainText(),
+                "county_ae": self.county_ae.text(), "county_host": self.county_host.text(),
+                "county_port": self.county_port.text(), "model": self.model.text(),
+                "device": self.device.currentData(), "language": self.language.currentData()}
+
+    def try_save(self) -> bool:
+        """Validate and write; False (nothing written) with `last_errors` set when the input is invalid."""
+        new, errors = apply_form(self.cfg, self.form())
+        self.last_errors = errors
+        if errors:
+            return False
+        try:
+            save_config(new, self.save_path)
+        except (ConfigError, OSError) as exc:
+            self.last_errors = [str(exc)]
+            return False
+        self.saved_config = new
+        return True
+
+    def save(self) -> None:
+        if self.try_save():
+            self.accept()
+        else:
+            QMessageBox.warning(self, self.tr("Settings not saved"),
+                                self.tr("Please correct:") + "\n\n" + "\n".join("• " + e for e in self.last_errors))
