@@ -214,7 +214,6 @@ class Forwarder:
             instances = [i for i in self.archive.instances(study_uid=job.study_uid)]
             todo = [i for i in instances if i.sop_instance_uid not in done]
             self.queue.set_total(job, len(instances), len(instances) - len(todo))
-            todo.sort(key=lambda i: (i.series_uid, i.instance_number or 0, i.sop_instance_uid))
             if todo:
                 sender = self._send_dicom if dest.kind == "dicom" else self._send_stow
                 n_sent = sender(job, dest, todo)

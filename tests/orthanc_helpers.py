@@ -106,11 +106,13 @@ class OrthancProc:
 
 
 @contextlib.contextmanager
-def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = None, aet: str = "COUNTY"):
+def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = None, aet: str = "COUNTY",
+                    extra: dict | None = None):
     """A real Orthanc on free loopback ports.
 
     tls: {"cert": server certificate PEM, "key": its private key PEM, "trusted": PEM of the CA(s) /
     certificates a client must present, "require_client_cert": bool (default True)}.
+    extra: more Orthanc settings, e.g. {"Jpeg2000TransferSyntaxAccepted": False}.
     """
     if ORTHANC_BIN is None:
         import pytest
@@ -152,6 +154,7 @@ def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = N
             "DicomTlsTrustedCertificates": str(tls["trusted"]),
             "DicomTlsRemoteCertificateRequired": bool(tls.get("require_client_cert", True)),
         })
+    cfg.update(extra or {})
     config_path = folder / "orthanc.json"
     config_path.write_text(json.dumps(cfg, indent=2))
     o = OrthancProc(folder=folder, config_path=config_path, dicom_port=cfg["DicomPort"],
