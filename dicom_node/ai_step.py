@@ -1,0 +1,134 @@
+"""The node's AI step, run by the pipeline as a worker process (so the node keeps receiving):
+
+    python -m dicom_node.ai_step --storage DIR --study UID [--device auto|cpu|cuda] [--model PATH]
+
+Reads the study's CT series from the archive, runs the lung-nodule detector, stores an SR, a SEG and a
+GSPS as new series of the same study (`Archive.add_file`) and prints one JSON line
+`{"n_findings": N, "written": ["<sop uid>", ...]}` on stdout. On failure it prints a one-line reason
+on stderr and exits non-zero:
+
+  2  bad arguments, or the study is not in the archive
+  3  the study has no CT series the model can read (none, tilted, irregular, too few slices, ...)
+  4  the detector failed (or is not installed)
+  5  the results could not be written to the archive
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT, EXIT_NO_SERIES, EXIT_DETECT, EXIT_WRITE = 2, 3, 4, 5
+CT_SOP_CLASSES = {"1.2.840.10008.5.1.4.1.1.2"}
+
+
+class StepError(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _ct_series_candidates(archive, study_uid: str) -> list:
+    """CT series of the study, largest first (a scout or a dose page is smaller than the volume)."""
+    series = [s for s in archive.series(study_uid) if (s.modality or "").upper() == "CT"]
+    return sorted(series, key=lambda s: s.num_instances, reverse=True)
+
+
+def pick_series(archive, study_uid: str):
+    """(series record, file paths, header datasets) of the first CT series that forms a usable volume."""
+    import pydicom
+
+    from ai_models.series import SeriesError, sort_and_check
+
+    candidates = _ct_series_candidates(archive, study_uid)
+    if not candidates:
+        mods = sorted({s.modality for s in archive.series(study_uid)})
+        raise StepError(EXIT_NO_SERIES, f"study {study_uid} has no CT series (modalities: {', '.join(mods) or 'none'})")
+    reasons = []
+    for s in candidates:
+        insts = [i for i in archive.instances(series_uid=s.series_uid) if i.sop_class_uid in CT_SOP_CLASSES]
+        paths = [Path(i.path) for i in insts]
+        try:
+            headers = [pydicom.dcmread(p, stop_before_pixels=True) for p in paths]
+            sort_and_check(headers)
+        except SeriesError as exc:
+            reasons.append(f"series {s.series_number or s.series_uid} ({len(paths)} images): {exc}")
+            continue
+        except (OSError, pydicom.errors.InvalidDicomError) as exc:
+            reasons.append(f"series {s.series_number or s.series_uid}: unreadable file: {exc}")
+            continue
+        return s, paths, headers
+    raise StepError(EXIT_NO_SERIES, "no usable CT series: " + "; ".join(reasons))
+
+
+def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | None = None,
+        source_ae: str = "TPACS") -> dict:
+    from dicom_node.archive import Archive
+
+    storage = Path(storage)
+    if not (storage / "index.sqlite").is_file():
+        raise StepError(EXIT_BAD_INPUT, f"no archive at {storage} (index.sqlite missing)")
+    archive = Archive(storage)
+    try:
+        if archive.study(study_uid) is None:
+            raise StepError(EXIT_BAD_INPUT, f"study {study_uid} is not in the archive at {storage}")
+        series, paths, headers = pick_series(archive, study_uid)
+        try:
+            from ai_models.detect import detect_series
+        except ImportError as exc:
+            raise StepError(EXIT_DETECT, f"the lung-nodule detector is not available: {exc}") from exc
+        try:
+            report = detect_series(paths, device=device, model=model)
+        except Exception as exc:  # the detector's own message says what went wrong
+            from ai_models.series import SeriesError
+
+            code = EXIT_NO_SERIES if isinstance(exc, SeriesError) else EXIT_DETECT
+            raise StepError(code, f"detection failed on series {series.series_uid}: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+        try:
+            from ai_models.dicom_results import write_results
+
+            # Same study + series + model: same UIDs, so a re-run after a crash adds no second result set.
+            seed = "|".join([study_uid, series.series_uid, report.model.name, report.model.version])
+            objects = write_results(report, headers, uid_seed=seed)
+            written = []
+            for ds in objects:
+                archive.add_file(ds, source_ae=source_ae)
+                written.append(str(ds.SOPInstanceUID))
+        except Exception as exc:
+            raise StepError(EXIT_WRITE, f"could not store the AI results: {type(exc).__name__}: {exc}") from exc
+        return {"n_findings": len(report.findings), "written": written}
+    finally:
+        close = getattr(archive, "close", None)
+        if close is not None:
+            close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m dicom_node.ai_step",
+                                description="run the lung-nodule model on a stored study and store SR/SEG/GSPS")
+    p.add_argument("--storage", required=True, help="the node's storage folder (holds index.sqlite)")
+    p.add_argument("--study", required=True, help="Study Instance UID")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--model", default=None, help="folder of a model card and weights (default: the shipped model)")
+    p.add_argument("--source-ae", default="TPACS", help="AE title recorded as the source of the stored results")
+    args = p.parse_args(argv)
+    try:
+        result = run(args.storage, args.study, device=args.device, model=args.model or None,
+                     source_ae=args.source_ae)
+    except StepError as exc:
+        print(f"ai_step: {exc}", file=sys.stderr)
+        return exc.code
+    except Exception as exc:  # a bug or an archive fault: say so in one line, then the traceback
+        import traceback
+
+        print(f"ai_step: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        traceback.print_exc()
+        return 1
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
