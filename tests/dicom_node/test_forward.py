@@ -77,7 +77,7 @@ def test_unreachable_county_backs_off_then_sends_only_the_rest(tmp_path, ct_phan
         # more slices arrive (same study); the county goes down before they are sent
         for f in files[10:]:
             archive.add_file(f, source_ae="MOBILE_CT")
-        orthanc.stop()
+        orthanc.stop(kill=True)  # the uplink drops
         [job] = fw.on_study_ready(study_uid)
         for n, delay in enumerate([30, 60, 120, 120], start=1):
             job = fw.run_once()
@@ -161,7 +161,7 @@ def test_stow_rs_to_orthanc_dicomweb(tmp_path, ct_phantom_small):
         # unreachable web server: a failed attempt, nothing marked delivered
         extra = extra_instance(files[0], tmp_path / "extra.dcm")
         archive.add_file(tmp_path / "extra.dcm")
-        orthanc.stop()
+        orthanc.stop(kill=True)  # the uplink drops
         [job2] = fw.rescan()
         job2 = fw.run_once()
         assert job2.state == "failed" and "STOW-RS" in job2.last_error
