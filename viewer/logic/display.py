@@ -60,3 +60,18 @@ def radiograph_grey(rad, invert: bool = False, window: tuple[float, float] | Non
     whatever the photometric interpretation; invert flips that once more on the user's request."""
     center, width = window or rad.window
     return to_grey(rad.pixels, center, width, invert=rad.monochrome1 != invert)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003ffff"
+
+
+def person_name_display(pn: str) -> str:
+    """A DICOM PN for people: the ideographic group when there is one (王^小明=... -> 王小明),
+    components joined without spaces for Chinese, with spaces otherwise (Wang^Xiaoming -> Wang Xiaoming)."""
+    groups = [g for g in str(pn or "").split("=")]
+    chosen = next((g for g in groups[1:2] if g.strip("^ ")), groups[0] if groups else "")
+    parts = [c.strip() for c in chosen.split("^") if c.strip()]
+    if parts and all(_is_cjk(ch) for part in parts for ch in part):
+        return "".join(parts)
+    return " ".join(parts)

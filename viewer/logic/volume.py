@@ -156,7 +156,8 @@ def header_meta(ds) -> dict:
         "series_description": s("SeriesDescription"), "modality": s("Modality"),
         "institution": s("InstitutionName"), "study_uid": s("StudyInstanceUID"),
         "series_uid": s("SeriesInstanceUID"), "frame_uid": s("FrameOfReferenceUID"),
-        "photometric": s("PhotometricInterpretation"), "transfer_syntax": str(ds.file_meta.TransferSyntaxUID)
+        "photometric": s("PhotometricInterpretation"), "window": _window_from_header(ds),
+        "slice_thickness": float(ds.get("SliceThickness", 0) or 0), "transfer_syntax": str(ds.file_meta.TransferSyntaxUID)
         if hasattr(ds, "file_meta") and "TransferSyntaxUID" in ds.file_meta else "",
     }
 

@@ -1,0 +1,1 @@
+"""Qt views of the reading screen: MPR views, radiograph view, overlays, ReadingWidget."""

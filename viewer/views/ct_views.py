@@ -1,0 +1,249 @@
+"""The three CT MPR views (axial, coronal, sagittal) sharing one ReadingState: linked crosshair,
+thick-slab MIP, window/level, findings outlines, cine."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QTransform
+
+from viewer.logic import display
+from viewer.logic.display import person_name_display
+from viewer.logic.mpr import ORIENTATIONS, ReadingState
+from viewer.views.image_view import ImageView
+from viewer.views.overlays import EDGE_LABELS, PLANE_COLORS, paint_crosshair, paint_findings
+
+_POSITION_AXIS = {"axial": (2, "z"), "coronal": (1, "y"), "sagittal": (0, "x")}
+
+
+class MprView(ImageView):
+    def __init__(self, orientation: str, controller: "MprController", parent=None):
+        super().__init__(parent, name=orientation)
+        self.orientation = orientation
+        self.controller = controller
+        self.accent = PLANE_COLORS[orientation]
+        self.edge_labels = EDGE_LABELS[orientation]
+        self.drawn_findings: list = []
+
+    def paint_image_overlays(self, p: QPainter, t: QTransform) -> None:
+        st = self.controller.state
+        if st is None:
+            return
+        if self.controller.crosshair_visible:
+            paint_crosshair(p, t, st, self.orientation, self.image_shape())
+        if self.controller.findings and self.controller.findings_visible:
+            p.setFont(self._small_font)
+            self.drawn_findings = paint_findings(p, t, st, self.orientation, self.controller.findings,
+                                                 self.controller.selected_finding)
+        else:
+            self.drawn_findings = []
+
+
+class MprController(QObject):
+    """Owns the ReadingState and keeps the three views in step with it."""
+
+    cursor_changed = Signal()
+    window_changed = Signal(float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.state: ReadingState | None = None
+        self.views: dict[str, MprView] = {o: MprView(o, self) for o in ORIENTATIONS}
+        self.findings: list = []
+        self.selected_finding: int | None = None
+        self.crosshair_visible = True
+        self.findings_visible = True
+        self.active = "axial"
+        self.slab_thickness_mm = 10.0
+        self.meta: dict = {}
+        self.cine = QTimer(self)
+        self.cine.timeout.connect(self._cine_step)
+        self.cine_fps = 15
+        self._cine_dir = 1
+        for o, v in self.views.items():
+            v.clicked.connect(lambda r, c, o=o: self.click(o, r, c))
+            v.wheel_steps.connect(lambda n, o=o: self.scroll(o, -n))
+            v.window_dragged.connect(self._window_drag)
+            v.activated.connect(lambda o=o: self._activate(o))
+            v.value_unit = "HU"
+
+    # --------------------------------------------------------------------------------- state
+    def preview(self, image: np.ndarray, meta: dict) -> None:
+        """The first decoded slice, shown in the axial view while the rest of the series loads."""
+        self.meta = meta
+        c, w = meta.get("window") or display.PRESETS["lung"]
+        v = self.views["axial"]
+        v.set_image(display.to_grey(image, c, w), image, key=("preview",), spacing_rc=(1.0, 1.0))
+        v.spacing_known = False
+        self._corner_text("axial", preview=True)
+
+    def set_volume(self, volume) -> None:
+        self.state = ReadingState(volume)
+        self.meta = volume.meta
+        if not volume.meta.get("window"):
+            self.state.center, self.state.width = display.PRESETS["lung"]
+        for v in self.views.values():
+            v.spacing_known = True
+            v.message = ""
+            v.measurements.clear()
+            v.reset_view()
+        self.refresh()
+
+    def clear(self) -> None:
+        self.cine.stop()
+        self.state = None
+        for v in self.views.values():
+            v.set_image(None)
+            v.corner_text = {"tl": [], "tr": [], "bl": [], "br": []}
+            v.measurements.clear()
+
+    def refresh(self, orientations=ORIENTATIONS) -> None:
+        """Recompute the images of the given views and repaint all (the crosshair moves in every view)."""
+        st = self.state
+        if st is None:
+            return
+        for o in orientations:
+            values = st.image(o)
+            grey = display.to_grey(values, st.center, st.width)
+            self.views[o].set_image(grey, values, key=(o, st.slice_index(o), st.slab_mm), spacing_rc=st.spacing(o))
+        for o in ORIENTATIONS:
+            self._corner_text(o)
+            self.views[o].update()
+        self.cursor_changed.emit()
+
+    def _corner_text(self, o: str, preview: bool = False) -> None:
+        m = self.meta
+        v = self.views[o]
+        name = person_name_display(m.get("patient_name", ""))
+        tl = [name, m.get("patient_id", ""), " ".join(x for x in (m.get("patient_sex", ""), m.get("patient_age", "")) if x)]
+        date = m.get("study_date", "")
+        date = f"{date[:4]}-{date[4:6]}-{date[6:8]}" if len(date) == 8 else date
+        tr = [m.get("institution", ""), m.get("study_description", ""), m.get("series_description", ""), date]
+        st = self.state
+        if preview or st is None:
+            v.corner_text = {"tl": tl, "tr": tr, "bl": [], "br": []}
+            return
+        idx, n = st.slice_index(o), st.n_slices(o)
+        axis, letter = _POSITION_AXIS[o]
+        pos = float(st.cursor_lps()[axis])
+        bl = [f"{o.capitalize()}  {idx + 1}/{n}", f"{letter} = {pos:.1f} mm"]
+        if st.slab_mm > 0:
+            bl.append(f"MIP {st.slab_mm:g} mm")
+        else:
+            bl.append(f"{st.volume.geometry.spacing[ORIENTATIONS.index(o)]:.2g} mm")
+        br = [f"W {st.width:.0f}  L {st.center:.0f}", f"zoom {v.pixels_per_mm() * min(st.spacing(o)):.2f}"]
+        if o == "axial":
+            v.corner_text = {"tl": tl, "tr": tr, "bl": bl, "br": br}
+        else:  # the smaller views: the essentials only, so the corners do not run into each other
+            v.corner_text = {"tl": [], "tr": [], "bl": bl[:2], "br": br[:1]}
+
+    # ------------------------------------------------------------------------------ actions
+    def _activate(self, o: str) -> None:
+        self.active = o
+
+    def click(self, o: str, row: float, col: float) -> None:
+        if self.state is None:
+            return
+        self.active = o
+        before = list(self.state.cursor)
+        self.state.click(o, row - 0.5, col - 0.5)  # image coordinate -> pixel index
+        changed = [x for x, (a, b) in zip(ORIENTATIONS, zip(before, self.state.cursor)) if a != b]
+        self.refresh(changed)
+
+    def scroll(self, o: str, delta: int) -> None:
+        if self.state is None:
+            return
+        before = self.state.slice_index(o)
+        if self.state.scroll(o, delta) != before:
+            self.refresh([o])
+
+    def set_slice(self, o: str, index: int) -> None:
+        if self.state is not None:
+            self.state.set_slice(o, index)
+            self.refresh([o])
+
+    def page(self, o: str, direction: int) -> None:
+        if self.state is not None:
+            self.scroll(o, direction * max(1, self.state.n_slices(o) // 10))
+
+    def set_window(self, center: float, width: float) -> None:
+        if self.state is None:
+            return
+        self.state.center, self.state.width = display.clamp_window(center, width)
+        self.refresh()
+        self.window_changed.emit(self.state.center, self.state.width)
+
+    def set_preset(self, name: str) -> None:
+        self.set_window(*display.PRESETS[name])
+
+    def _window_drag(self, dx: float, dy: float) -> None:
+        if self.state is None:
+            return
+        s = display.window_sensitivity(self.state.width)
+        self.set_window(*display.drag_window(self.state.center, self.state.width, dx, dy, s))
+
+    def set_mip(self, on: bool, thickness_mm: float | None = None) -> None:
+        if thickness_mm is not None:
+            self.slab_thickness_mm = float(thickness_mm)
+        if self.state is not None:
+            self.state.slab_mm = self.slab_thickness_mm if on else 0.0
+            self.refresh()
+
+    def centre_on(self, lps) -> None:
+        if self.state is None:
+            return
+        self.state.centre_on_lps(lps)
+        best = None
+        for n, f in enumerate(self.findings):
+            d = float(np.linalg.norm(np.asarray(f.center_lps_mm) - np.asarray(lps, dtype=float)))
+            if d <= max(float(f.diameter_mm) / 2, 1.0) and (best is None or d < best[0]):
+                best = (d, n)
+        self.selected_finding = best[1] if best else None
+        self.refresh()
+        kji = self.state.volume.geometry.to_voxel(lps)
+        for o, v in self.views.items():
+            r, c = self.state.voxel_to_display(o, kji)
+            v.ensure_visible(r + 0.5, c + 0.5)
+
+    def reset(self) -> None:
+        for v in self.views.values():
+            v.reset_view()
+            v.measurements.clear()
+        if self.state is not None:
+            w = self.state.volume.meta.get("window")
+            self.state.center, self.state.width = w or display.PRESETS["lung"]
+            self.state.slab_mm = 0.0
+            nk, nj, ni = self.state.volume.shape
+            self.state.cursor = [nk // 2, nj // 2, ni // 2]
+            self.refresh()
+
+    def set_cine(self, on: bool) -> None:
+        if on and self.state is not None:
+            self.cine.start(int(1000 / max(1, self.cine_fps)))
+        else:
+            self.cine.stop()
+
+    def _cine_step(self) -> None:
+        if self.state is None:
+            self.cine.stop()
+            return
+        o = self.active
+        n = self.state.n_slices(o)
+        i = self.state.slice_index(o)
+        if not 0 <= i + self._cine_dir < n:
+            self._cine_dir = -self._cine_dir  # back and forth through the series
+        self.scroll(o, self._cine_dir)
+
+    def set_tool(self, tool: str) -> None:
+        for v in self.views.values():
+            v.tool = tool
+
+    def set_findings_visible(self, on: bool) -> None:
+        self.findings_visible = bool(on)
+        for v in self.views.values():
+            v.update()
+
+    def set_annotations_visible(self, on: bool) -> None:
+        """Corner text, crosshair, scale bar, findings: all of it (to see the bare image)."""
+        for v in self.views.values():
+            v.show_overlays = on
+            v.update()
