@@ -180,10 +180,16 @@ def _masks_per_finding(report: FindingsReport, grid: _Grid, masks) -> list[dict[
 
     Accepted: None (spheres from the findings' geometry); a label volume (z, y, x) on the sorted source
     grid with value i+1 for finding i; a list of boolean volumes (z, y, x), one per finding.
+    A finding whose given mask is empty gets the sphere, so every finding has a segment.
     """
+    per = _given_masks(report, grid, masks)
+    return [p or grid.sphere(f.center_lps_mm, f.diameter_mm) for p, f in zip(per, report.findings)]
+
+
+def _given_masks(report: FindingsReport, grid: _Grid, masks) -> list[dict[int, np.ndarray]]:
     n = len(report.findings)
     if masks is None:
-        return [grid.sphere(f.center_lps_mm, f.diameter_mm) for f in report.findings]
+        return [{} for _ in range(n)]
     if isinstance(masks, np.ndarray) and masks.ndim == 3:
         if masks.shape != grid.shape:
             raise ValueError(f"label mask shape {masks.shape} does not match the source grid {grid.shape}")

@@ -78,8 +78,14 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
             from ai_models.detect import detect_series
         except ImportError as exc:
             raise StepError(EXIT_DETECT, f"the lung-nodule detector is not available: {exc}") from exc
+        import inspect
+
         try:
-            report = detect_series(paths, device=device, model=model)
+            if "with_masks" in inspect.signature(detect_series).parameters:
+                # The detector's own masks: a label volume on the geometry-sorted grid.
+                report, masks = detect_series(paths, device=device, model=model, with_masks=True)
+            else:
+                report, masks = detect_series(paths, device=device, model=model), None
         except Exception as exc:  # the detector's own message says what went wrong
             from ai_models.series import SeriesError
 
@@ -91,7 +97,7 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
 
             # Same study + series + model: same UIDs, so a re-run after a crash adds no second result set.
             seed = "|".join([study_uid, series.series_uid, report.model.name, report.model.version])
-            objects = write_results(report, headers, uid_seed=seed)
+            objects = write_results(report, headers, masks=masks, uid_seed=seed)
             written = []
             for ds in objects:
                 archive.add_file(ds, source_ae=source_ae)

@@ -225,7 +225,11 @@ def test_masks_from_the_model_are_encoded_as_given(phantom):
     labels[k, int(r) - 2:int(r) + 3, int(c) - 2:int(c) + 3] = 1  # 25 voxels for finding 1 only
     objs = write_results(report, headers, masks=labels)
     seg = objs[1]
-    assert len(seg.SegmentSequence) == 1 and int(seg.NumberOfFrames) == 1
+    # Finding 1 keeps the model's 25 voxels; the others (no mask given) get spheres.
+    assert len(seg.SegmentSequence) == len(report.findings)
+    first = [j for j, fg in enumerate(seg.PerFrameFunctionalGroupsSequence)
+             if int(fg.SegmentIdentificationSequence[0].ReferencedSegmentNumber) == 1]
+    assert len(first) == 1 and int(seg.pixel_array.reshape(-1, seg.Rows, seg.Columns)[first[0]].sum()) == 25
     with pytest.raises(ValueError, match="shape"):
         write_results(report, headers, masks=labels[:-1])
 

@@ -1,0 +1,177 @@
+"""The node's AI step: a stored chest CT ends with SR, SEG and GSPS in the archive, and a study the
+model cannot read fails with a clear reason.
+
+`python -m dicom_node.ai_step` is run as the pipeline runs it (a subprocess on a real archive); the
+end-to-end test sends a phantom with DCMTK's storescu to a running `tpacs node`.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.uid import generate_uid
+
+from tests.conftest import PROJECT_ROOT, dicom_files, ground_truth
+from tests.ai_models.test_dicom_results import dciodvfy_errors
+
+RESULT_MODALITIES = {"SR", "SEG", "PR"}
+
+
+def _detector_missing() -> str:
+    """Why the real detector cannot run here ("" when it can)."""
+    try:
+        from ai_models.detect import detect_series  # noqa: F401
+        from ai_models.registry import ModelNotFound, resolve_model
+    except ImportError as exc:
+        return f"ai_models.detect is not importable: {exc}"
+    try:
+        resolve_model(None)
+    except ModelNotFound as exc:
+        return str(exc)
+    return ""
+
+
+needs_detector = pytest.mark.skipif(bool(_detector_missing()), reason=_detector_missing() or "detector present")
+
+
+def run_step(storage: Path, study_uid: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return subprocess.run([sys.executable, "-m", "dicom_node.ai_step", "--storage", str(storage), "--study",
+                           study_uid, "--device", "cpu"], capture_output=True, text=True, timeout=timeout,
+                          cwd=PROJECT_ROOT, env=env)
+
+
+def _archive(root: Path):
+    from dicom_node.archive import Archive
+
+    return Archive(root)
+
+
+def test_unknown_study_and_missing_archive_fail_clearly(tmp_path):
+    r = run_step(tmp_path / "nothing", "1.2.3")
+    assert r.returncode == 2 and "no archive" in r.stderr
+    _archive(tmp_path / "store")
+    r = run_step(tmp_path / "store", "1.2.3.4")
+    assert r.returncode == 2 and "not in the archive" in r.stderr and r.stdout.strip() == ""
+
+
+def test_study_without_ct_fails_with_the_reason(ct_phantom_small, tmp_path):
+    from ai_models.dicom_results import write_results
+    from ai_models.findings import FindingsReport, ModelInfo
+
+    # A study that holds only an SR (e.g. a report sent on its own): nothing for the model to read.
+    headers = [pydicom.dcmread(p, stop_before_pixels=True) for p in dicom_files(ct_phantom_small)]
+    gt = ground_truth(ct_phantom_small)
+    sr = write_results(FindingsReport(gt["study_uid"], gt["series_uid"], ModelInfo("m", "1", "x")), headers)[0]
+    archive = _archive(tmp_path / "store")
+    archive.add_file(sr)
+    r = run_step(tmp_path / "store", gt["study_uid"])
+    assert r.returncode == 3, r.stderr
+    assert "no CT series" in r.stderr and "SR" in r.stderr
+    assert len(archive.instances(study_uid=gt["study_uid"])) == 1  # nothing written, nothing lost
+
+
+def test_tilted_series_is_refused_with_the_reason(ct_phantom_small, tmp_path):
+    """Gantry tilt: successive slices shift sideways. The step says so and writes nothing."""
+    archive = _archive(tmp_path / "store")
+    study, series = generate_uid(), generate_uid()
+    for path in dicom_files(ct_phantom_small)[:12]:
+        ds = pydicom.dcmread(path)
+        x, y, z = (float(v) for v in ds.ImagePositionPatient)
+        ds.ImagePositionPatient = [x, y + (z + 125.0) * math.tan(math.radians(12)), z]
+        ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+        archive.add_file(ds)
+    r = run_step(tmp_path / "store", study)
+    assert r.returncode == 3, r.stderr
+    assert "tilt" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert {s.modality for s in archive.series(study)} == {"CT"}
+
+
+def _check_results(archive, study_uid: str, truth: dict, n_findings: int) -> None:
+    from ai_models.dicom_results import findings_from_sr
+
+    series = archive.series(study_uid)
+    by_modality = {s.modality: s for s in series}
+    assert RESULT_MODALITIES <= set(by_modality) if n_findings else "SR" in by_modality
+    results = [i for i in archive.instances(study_uid=study_uid) if i.series_uid != truth["series_uid"]]
+    for inst in results:
+        assert dciodvfy_errors(inst.path) == [], inst.path
+        with open(inst.path, "rb") as fh:
+            assert fh.read(132) == b"\0" * 128 + b"DICM"  # stored like a received object
+    sr_path = next(i.path for i in results if i.series_uid == by_modality["SR"].series_uid)
+    report = findings_from_sr(sr_path)
+    assert report.study_uid == study_uid and report.series_uid == truth["series_uid"]
+    assert len(report.findings) == n_findings
+    assert report.model.name and report.model.version
+
+
+@needs_detector
+def test_ai_step_stores_sr_seg_gsps_and_a_rerun_adds_nothing(ct_phantom_small, tmp_path):
+    truth = ground_truth(ct_phantom_small)
+    archive = _archive(tmp_path / "store")
+    for p in dicom_files(ct_phantom_small):
+        archive.add_file(p, source_ae="MOBILE_CT")
+    r = run_step(tmp_path / "store", truth["study_uid"])
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    n = result["n_findings"]
+    assert len(result["written"]) == (3 if n else 1)
+    stored = {i.sop_instance_uid for i in archive.instances(study_uid=truth["study_uid"])}
+    assert set(result["written"]) <= stored
+    _check_results(archive, truth["study_uid"], truth, n)
+    # The pipeline re-runs a study left "running" by a crash: the same objects, no second result set.
+    before = len(archive.instances(study_uid=truth["study_uid"]))
+    r2 = run_step(tmp_path / "store", truth["study_uid"])
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(r2.stdout.strip().splitlines()[-1])["written"] == result["written"]
+    assert len(archive.instances(study_uid=truth["study_uid"])) == before
+
+
+@needs_detector
+@pytest.mark.slow
+def test_phantom_sent_with_storescu_ends_with_sr_seg_gsps(ct_phantom_small, tmp_path):
+    pytest.importorskip("dicom_node.service")
+    from tests.node_helpers import running_node
+
+    truth = ground_truth(ct_phantom_small)
+    files = [str(p) for p in dicom_files(ct_phantom_small)]
+    with running_node(tmp_path, config={"ai": {"enabled": True, "device": "cpu", "timeout_s": 300},
+                                        "stability": {"quiet_seconds": 1}}) as node:
+        subprocess.run(["storescu", "-aet", "MOBILE_CT", "-aec", node.aet, "127.0.0.1", str(node.port), *files],
+                       check=True, capture_output=True, timeout=120)
+        archive = node.archive()
+        deadline = time.monotonic() + 300
+        study = None
+        while time.monotonic() < deadline:
+            study = archive.study(truth["study_uid"])
+            if study is not None and study.ai_state in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert study is not None, node.log_text()[-3000:]
+        assert study.ai_state == "done", f"{study.ai_state}: {study.ai_detail}\n{node.log_text()[-3000:]}"
+        n = int(study.ai_detail.split()[0])
+        assert study.ai_detail == f"{n} findings"
+        _check_results(archive, truth["study_uid"], truth, n)
+        # The CT itself is untouched: every slice is still there.
+        ct = [s for s in archive.series(truth["study_uid"]) if s.series_uid == truth["series_uid"]]
+        assert ct and ct[0].num_instances == len(files)
+        if n:
+            from ai_models.dicom_results import findings_from_sr
+
+            sr = next(i.path for i in archive.instances(study_uid=truth["study_uid"])
+                      if i.sop_class_uid == "1.2.840.10008.5.1.4.1.1.88.34")
+            found = findings_from_sr(sr).findings
+            # The largest phantom nodule is among the findings (centre within its radius).
+            big = max(truth["nodules"], key=lambda nod: nod["diameter_mm"])
+            dist = min(np.linalg.norm(np.subtract(f.center_lps_mm, big["center_lps_mm"])) for f in found)
+            assert dist < big["diameter_mm"] / 2, (dist, big)
