@@ -9,7 +9,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from viewer.logic.worklist import STATUS_FILTERS, StudyFilter, StudyRow, change_key, query_studies, study_row
+from viewer.logic.worklist import (STATUS_FILTERS, StudyFilter, StudyRow, change_key, image_count, query_studies,
+                                   study_row)
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class BrowserWidget(QWidget):
         vcfg = (cfg or {}).get("viewer", {})
         self.limit = int(vcfg.get("browser_limit", 500))
         self._last_key: tuple | None = None
+        self._image_counts: dict[tuple, int] = {}
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -267,14 +269,23 @@ class BrowserWidget(QWidget):
             return
         self._last_key = key
         selected = self.selected_study()
-        self.model.set_rows([study_row(r) for r in recs])
+        self.model.set_rows([study_row(r, self._images(r)) for r in recs])
         if selected:
             self.select_study(selected)
-        if not getattr(self, "_sized", False) and recs:
+        if recs:
             self.table.resizeColumnsToContents()
-            self._sized = True
         self._update_count()
         self.refreshed.emit(len(recs))
+
+    def _images(self, rec) -> int | None:
+        """Image count without our SR/SEG/GSPS; cached until the study's instance count changes."""
+        key = (rec.study_uid, rec.num_instances)
+        if key not in self._image_counts:
+            try:
+                self._image_counts[key] = image_count(self.archive, rec.study_uid)
+            except Exception:  # noqa: BLE001 - fall back to the study's instance count
+                return None
+        return self._image_counts[key]
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("%1 studies").replace("%1", str(self.model.rowCount())))

@@ -169,18 +169,24 @@ class MainWindow(QMainWindow):
         from dicom_node.archive import Archive
         from dicom_node.config import storage_path
 
+        node = None
         try:
             from dicom_node.service import Node
 
             node = Node(self.cfg)
             node.start()
-        except OSError as exc:
-            busy = exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or "in use" in str(exc)
-            self.node_error = "busy" if busy else str(exc)
-            log.warning("embedded node not started: %s", exc)
         except Exception as exc:  # noqa: BLE001 - the viewer stays usable without the node
-            self.node_error = str(exc) or type(exc).__name__
-            log.exception("embedded node not started")
+            busy = isinstance(exc, OSError) and (
+                exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or "in use" in str(exc))
+            self.node_error = "busy" if busy else (str(exc) or type(exc).__name__)
+            log.warning("embedded node not started: %s", exc)
+            if node is not None:
+                if self.archive is None:
+                    self.set_archive(node.archive)  # still browse what is stored
+                try:
+                    node.stop()  # release the storage lock a half-started node took
+                except Exception:  # noqa: BLE001
+                    log.debug("stopping a half-started node", exc_info=True)
         else:
             self.node = node
             self.node_error = ""
@@ -298,6 +304,8 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(False)
         self._slice_positions()
         self.reading.set_findings(self._shown_report())
+        if self.review is not None and len(self.review) and self.panel.selected_index() is None:
+            self.panel.select(0)  # open on the first finding: every view centred on it, outline drawn
         self.statusBar().showMessage(self.tr("Loaded %1 images").replace("%1", str(len(self.series.files)))
                                      if self.series else "", 5000)
         self.ready.emit()
@@ -335,7 +343,10 @@ class MainWindow(QMainWindow):
 
     def crosshair_lps(self):
         """The reading view's crosshair in LPS mm (where "add nodule" puts the new finding), or None."""
-        for owner in (self.reading, getattr(self.reading, "state", None)):
+        mpr = getattr(self.reading, "mpr", None)
+        for owner in (self.reading, getattr(mpr, "state", None), getattr(self.reading, "state", None)):
+            if owner is None:
+                continue
             fn = getattr(owner, "cursor_lps", None) or getattr(owner, "crosshair_lps", None)
             if callable(fn):
                 try:

@@ -20,20 +20,16 @@ COUNTY = "county"  # name of the destination this dialog edits in cfg["destinati
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsDialog", text)
-
-
 def check_ae(value: str, what: str) -> list[str]:
     v = value.strip()
     if not v:
-        return [_tr("%1: the AE title is empty").replace("%1", what)]
+        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title is empty").replace("%1", what)]
     if len(v) > 16:
-        return [_tr("%1: the AE title has more than 16 characters").replace("%1", what)]
+        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title has more than 16 characters").replace("%1", what)]
     if "\\" in v:
-        return [_tr("%1: the AE title must not contain a backslash").replace("%1", what)]
+        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title must not contain a backslash").replace("%1", what)]
     if not v.isascii() or not v.isprintable():
-        return [_tr("%1: the AE title must be plain ASCII letters and digits").replace("%1", what)]
+        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title must be plain ASCII letters and digits").replace("%1", what)]
     return []
 
 
@@ -41,9 +37,9 @@ def check_port(value: str, what: str) -> tuple[int | None, list[str]]:
     try:
         port = int(str(value).strip())
     except ValueError:
-        return None, [_tr("%1: the port must be a number from 1 to 65535").replace("%1", what)]
+        return None, [QCoreApplication.translate("SettingsDialog", "%1: the port must be a number from 1 to 65535").replace("%1", what)]
     if not 1 <= port <= 65535:
-        return None, [_tr("%1: the port must be a number from 1 to 65535").replace("%1", what)]
+        return None, [QCoreApplication.translate("SettingsDialog", "%1: the port must be a number from 1 to 65535").replace("%1", what)]
     return port, []
 
 
@@ -55,17 +51,17 @@ def parse_peers(text: str) -> tuple[list[dict], list[str]]:
         if not parts or parts[0].startswith("#"):
             continue
         if len(parts) > 2:
-            errors.append(_tr("Allowed peers, line %1: write \"AE_TITLE host\"").replace("%1", str(n)))
+            errors.append(QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1: write \"AE_TITLE host\"").replace("%1", str(n)))
             continue
         peer = {}
         if parts[0] != "*":
-            errs = check_ae(parts[0], _tr("Allowed peers, line %1").replace("%1", str(n)))
+            errs = check_ae(parts[0], QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1").replace("%1", str(n)))
             errors += errs
             peer["ae_title"] = parts[0]
         if len(parts) == 2:
             peer["host"] = parts[1]
         if not peer:
-            errors.append(_tr("Allowed peers, line %1: give an AE title or a host").replace("%1", str(n)))
+            errors.append(QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1: give an AE title or a host").replace("%1", str(n)))
         elif not errors:
             peers.append(peer)
     return peers, errors
@@ -90,8 +86,8 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
     language. The county destination is optional, but when any of its fields is filled all must be valid.
     """
     new = copy.deepcopy(cfg)
-    errors = check_ae(form.get("ae_title", ""), _tr("Node AE title"))
-    port, errs = check_port(form.get("port", ""), _tr("Node port"))
+    errors = check_ae(form.get("ae_title", ""), QCoreApplication.translate("SettingsDialog", "Node AE title"))
+    port, errs = check_port(form.get("port", ""), QCoreApplication.translate("SettingsDialog", "Node port"))
     errors += errs
     peers, errs = parse_peers(form.get("allowed_peers", ""))
     errors += errs
@@ -100,21 +96,21 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
                             str(form.get("county_port", "")).strip())
     county = None
     if c_ae or c_host or c_port:
-        errors += check_ae(c_ae, _tr("County AE title"))
+        errors += check_ae(c_ae, QCoreApplication.translate("SettingsDialog", "County AE title"))
         if not c_host:
-            errors.append(_tr("County host: the host name or address is empty"))
+            errors.append(QCoreApplication.translate("SettingsDialog", "County host: the host name or address is empty"))
         elif any(ch.isspace() for ch in c_host):
-            errors.append(_tr("County host: the host name must not contain spaces"))
-        county_port, errs = check_port(c_port, _tr("County port"))
+            errors.append(QCoreApplication.translate("SettingsDialog", "County host: the host name must not contain spaces"))
+        county_port, errs = check_port(c_port, QCoreApplication.translate("SettingsDialog", "County port"))
         errors += errs
         county = {"ae_title": c_ae, "host": c_host, "port": county_port}
 
     device = form.get("device", "auto")
     if device not in DEVICES:
-        errors.append(_tr("Device must be auto, cpu or cuda"))
+        errors.append(QCoreApplication.translate("SettingsDialog", "Device must be auto, cpu or cuda"))
     model = form.get("model", "").strip()
     if model and not Path(model).is_dir():
-        errors.append(_tr("Model: the folder %1 does not exist").replace("%1", model))
+        errors.append(QCoreApplication.translate("SettingsDialog", "Model: the folder %1 does not exist").replace("%1", model))
     if errors:
         return cfg, errors
 

@@ -99,7 +99,13 @@ class StudyRow:
     forward_detail: str
 
 
-def study_row(rec) -> StudyRow:
+def image_count(archive, study_uid: str) -> int:
+    """Instances in the study's image series (the AI's SR/SEG/GSPS are not images the reader counts)."""
+    return sum(int(s.num_instances or 0) for s in archive.series(study_uid)
+               if (s.modality or "") not in NON_IMAGE_MODALITIES)
+
+
+def study_row(rec, images: int | None = None) -> StudyRow:
     ai_state = (getattr(rec, "ai_state", "") or "").lower()
     return StudyRow(
         study_uid=rec.study_uid,
@@ -110,7 +116,7 @@ def study_row(rec) -> StudyRow:
         date=format_date(rec.study_date),
         modality=image_modalities(rec.modalities),
         description=rec.study_description or "",
-        images=int(rec.num_instances or 0),
+        images=int(rec.num_instances or 0) if images is None else images,
         ai_state=ai_state,
         ai_findings=findings_count(rec.ai_detail) if ai_state == "done" else None,
         ai_detail=getattr(rec, "ai_detail", "") or "",

@@ -1,0 +1,685 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>BrowserWidget</name>
+    <message>
+        <location filename="../../viewer/browser.py" line="198" />
+        <source>Search:</source>
+        <translation>Search:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="199" />
+        <source>Patient name or ID</source>
+        <translation>Patient name or ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="200" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="201" />
+        <source>Modality:</source>
+        <translation>Modality:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="202" />
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="203" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="208" />
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>AI pending</source>
+        <translation>AI pending</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>AI running</source>
+        <translation>AI running</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="212" />
+        <source>AI done</source>
+        <translation>AI done</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="212" />
+        <source>AI failed</source>
+        <translation>AI failed</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="213" />
+        <source>Forwarding queued</source>
+        <translation>Forwarding queued</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="213" />
+        <source>Forwarding now</source>
+        <translation>Forwarding now</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="214" />
+        <source>Forwarded</source>
+        <translation>Forwarded</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="214" />
+        <source>Forwarding failed</source>
+        <translation>Forwarding failed</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="291" />
+        <source>%1 studies</source>
+        <translation>%1 studies</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPanel</name>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="70" />
+        <source>AI findings</source>
+        <translation>AI findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Size (mm)</source>
+        <translation>Size (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Lung-RADS</source>
+        <translation>Lung-RADS</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Slice</source>
+        <translation>Slice</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Review</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="73" />
+        <source>Show outlines</source>
+        <translation>Show outlines</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="74" />
+        <source>Accept</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="75" />
+        <source>Reject</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="76" />
+        <source>Correct diameter…</source>
+        <translation>Correct diameter…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="77" />
+        <source>Add nodule at crosshair…</source>
+        <translation>Add nodule at crosshair…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="78" />
+        <source>Save review</source>
+        <translation>Save review</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="87" />
+        <source>solid</source>
+        <translation>solid</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="87" />
+        <source>part-solid</source>
+        <translation>part-solid</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="88" />
+        <source>ground-glass</source>
+        <translation>ground-glass</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="88" />
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>accepted</source>
+        <translation>accepted</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>rejected</source>
+        <translation>rejected</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>not reviewed</source>
+        <translation>not reviewed</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="93" />
+        <source>added</source>
+        <translation>added</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="95" />
+        <source>corrected</source>
+        <translation>corrected</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="137" />
+        <source>No study open.</source>
+        <translation>No study open.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="139" />
+        <source>No AI findings for this study.</source>
+        <translation>No AI findings for this study.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="142" />
+        <source>%1 accepted, %2 rejected, %3 not reviewed</source>
+        <translation>%1 accepted, %2 rejected, %3 not reviewed</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="197" />
+        <location filename="../../viewer/findings_panel.py" line="200" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
+        <source>Correct diameter</source>
+        <translation>Correct diameter</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="197" />
+        <source>Select a finding first.</source>
+        <translation>Select a finding first.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="200" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
+        <source>Diameter (mm):</source>
+        <translation>Diameter (mm):</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="211" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="220" />
+        <source>Add nodule</source>
+        <translation>Add nodule</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="212" />
+        <source>Click the nodule in the image first to place the crosshair.</source>
+        <translation>Click the nodule in the image first to place the crosshair.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../viewer/main_window.py" line="140" />
+        <source>township-pacs workstation</source>
+        <translation>township-pacs workstation</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="141" />
+        <source>Studies</source>
+        <translation>Studies</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="142" />
+        <source>Reading</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="143" />
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="144" />
+        <source>&amp;Open folder…</source>
+        <translation>&amp;Open folder…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="145" />
+        <source>&amp;Settings…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="146" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="147" />
+        <source>&amp;Language</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="209" />
+        <source>Receiving as %1 on port %2</source>
+        <translation>Receiving as %1 on port %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="211" />
+        <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
+        <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="214" />
+        <source>DICOM node not running: %1</source>
+        <translation>DICOM node not running: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="215" />
+        <source>DICOM node not running</source>
+        <translation>DICOM node not running</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="230" />
+        <source>Unsaved review</source>
+        <translation>Unsaved review</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="231" />
+        <source>The review has not been saved. Close anyway?</source>
+        <translation>The review has not been saved. Close anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="250" />
+        <source>Cannot open the study: %1</source>
+        <translation>Cannot open the study: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="272" />
+        <source>No images to show in %1</source>
+        <translation>No images to show in %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="288" />
+        <source>Open a folder of DICOM files</source>
+        <translation>Open a folder of DICOM files</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="309" />
+        <source>Loaded %1 images</source>
+        <translation>Loaded %1 images</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="321" />
+        <source>%1 unreadable files skipped: %2</source>
+        <translation>%1 unreadable files skipped: %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="379" />
+        <source>No study open.</source>
+        <translation>No study open.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="384" />
+        <source>Review saved by %1</source>
+        <translation>Review saved by %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="391" />
+        <source>Save review</source>
+        <translation>Save review</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="391" />
+        <source>Reviewer's name:</source>
+        <translation>Reviewer's name:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="397" />
+        <location filename="../../viewer/main_window.py" line="400" />
+        <source>Review not saved</source>
+        <translation>Review not saved</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="414" />
+        <source>Node settings saved; they apply after a restart.</source>
+        <translation>Node settings saved; they apply after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="416" />
+        <source>Settings saved.</source>
+        <translation>Settings saved.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="26" />
+        <source>%1: the AE title is empty</source>
+        <translation>%1: the AE title is empty</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="28" />
+        <source>%1: the AE title has more than 16 characters</source>
+        <translation>%1: the AE title has more than 16 characters</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="30" />
+        <source>%1: the AE title must not contain a backslash</source>
+        <translation>%1: the AE title must not contain a backslash</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="32" />
+        <source>%1: the AE title must be plain ASCII letters and digits</source>
+        <translation>%1: the AE title must be plain ASCII letters and digits</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="40" />
+        <location filename="../../viewer/settings_dialog.py" line="42" />
+        <source>%1: the port must be a number from 1 to 65535</source>
+        <translation>%1: the port must be a number from 1 to 65535</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="54" />
+        <source>Allowed peers, line %1: write "AE_TITLE host"</source>
+        <translation>Allowed peers, line %1: write "AE_TITLE host"</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="58" />
+        <source>Allowed peers, line %1</source>
+        <translation>Allowed peers, line %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="64" />
+        <source>Allowed peers, line %1: give an AE title or a host</source>
+        <translation>Allowed peers, line %1: give an AE title or a host</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="89" />
+        <source>Node AE title</source>
+        <translation>Node AE title</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <source>Node port</source>
+        <translation>Node port</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="99" />
+        <source>County AE title</source>
+        <translation>County AE title</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="101" />
+        <source>County host: the host name or address is empty</source>
+        <translation>County host: the host name or address is empty</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="103" />
+        <source>County host: the host name must not contain spaces</source>
+        <translation>County host: the host name must not contain spaces</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <source>County port</source>
+        <translation>County port</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <source>Device must be auto, cpu or cuda</source>
+        <translation>Device must be auto, cpu or cuda</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="113" />
+        <source>Model: the folder %1 does not exist</source>
+        <translation>Model: the folder %1 does not exist</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="209" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="210" />
+        <source>This workstation (DICOM node)</source>
+        <translation>This workstation (DICOM node)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="211" />
+        <source>County reading centre (forwarding destination)</source>
+        <translation>County reading centre (forwarding destination)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="212" />
+        <source>AI model</source>
+        <translation>AI model</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="213" />
+        <source>User interface</source>
+        <translation>User interface</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="214" />
+        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <source>AE title:</source>
+        <translation>AE title:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="214" />
+        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="215" />
+        <source>Allowed peers
+(AE_TITLE host, one a line):</source>
+        <translation>Allowed peers
+(AE_TITLE host, one a line):</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <source>Model folder:</source>
+        <translation>Model folder:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <source>Device:</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <source>Language:</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <source>empty: the model shipped with township-pacs</source>
+        <translation>empty: the model shipped with township-pacs</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <source>Any device on the network may send studies: list the allowed peers.</source>
+        <translation>Any device on the network may send studies: list the allowed peers.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <source>Model folder</source>
+        <translation>Model folder</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <source>Settings not saved</source>
+        <translation>Settings not saved</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <source>Please correct:</source>
+        <translation>Please correct:</translation>
+    </message>
+</context>
+<context>
+    <name>StudyTableModel</name>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Patient ID</source>
+        <translation>Patient ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Sex/Age</source>
+        <translation>Sex/Age</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Modality</source>
+        <translation>Modality</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="32" />
+        <source>Forwarding</source>
+        <translation>Forwarding</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>M</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>O</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="36" />
+        <source>%1 y</source>
+        <translation>%1 y</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="43" />
+        <source>done</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="44" />
+        <source>%1 findings</source>
+        <translation>%1 findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <source>pending</source>
+        <translation>pending</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="51" />
+        <source>failed</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="46" />
+        <source>not applicable</source>
+        <translation>not applicable</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>queued</source>
+        <translation>queued</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>sending</source>
+        <translation>sending</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>sent</source>
+        <translation>sent</translation>
+    </message>
+</context>
+<context>
+    <name>_NoReadingView</name>
+    <message>
+        <location filename="../../viewer/main_window.py" line="45" />
+        <location filename="../../viewer/main_window.py" line="48" />
+        <source>The image view is not available in this installation.</source>
+        <translation>The image view is not available in this installation.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,685 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BrowserWidget</name>
+    <message>
+        <location filename="../../viewer/browser.py" line="198" />
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="199" />
+        <source>Patient name or ID</source>
+        <translation>患者姓名或 ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="200" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="201" />
+        <source>Modality:</source>
+        <translation>检查类型：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="202" />
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="203" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="208" />
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>AI pending</source>
+        <translation>AI 等待中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="211" />
+        <source>AI running</source>
+        <translation>AI 分析中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="212" />
+        <source>AI done</source>
+        <translation>AI 已完成</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="212" />
+        <source>AI failed</source>
+        <translation>AI 失败</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="213" />
+        <source>Forwarding queued</source>
+        <translation>等待上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="213" />
+        <source>Forwarding now</source>
+        <translation>正在上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="214" />
+        <source>Forwarded</source>
+        <translation>已上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="214" />
+        <source>Forwarding failed</source>
+        <translation>上传失败</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="291" />
+        <source>%1 studies</source>
+        <translation>共 %1 个检查</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPanel</name>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="70" />
+        <source>AI findings</source>
+        <translation>AI 检出结果</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Size (mm)</source>
+        <translation>大小 (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="71" />
+        <source>Score</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Lung-RADS</source>
+        <translation>Lung-RADS</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Slice</source>
+        <translation>层面</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="72" />
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="73" />
+        <source>Show outlines</source>
+        <translation>显示轮廓</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="74" />
+        <source>Accept</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="75" />
+        <source>Reject</source>
+        <translation>否定</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="76" />
+        <source>Correct diameter…</source>
+        <translation>修正直径…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="77" />
+        <source>Add nodule at crosshair…</source>
+        <translation>在十字线处添加结节…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="78" />
+        <source>Save review</source>
+        <translation>保存审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="87" />
+        <source>solid</source>
+        <translation>实性</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="87" />
+        <source>part-solid</source>
+        <translation>部分实性</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="88" />
+        <source>ground-glass</source>
+        <translation>磨玻璃</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="88" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>accepted</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>rejected</source>
+        <translation>已否定</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="91" />
+        <source>not reviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="93" />
+        <source>added</source>
+        <translation>医生添加</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="95" />
+        <source>corrected</source>
+        <translation>已修正</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="137" />
+        <source>No study open.</source>
+        <translation>未打开检查。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="139" />
+        <source>No AI findings for this study.</source>
+        <translation>本检查无 AI 检出结果。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="142" />
+        <source>%1 accepted, %2 rejected, %3 not reviewed</source>
+        <translation>已确认 %1，已否定 %2，未审核 %3</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="197" />
+        <location filename="../../viewer/findings_panel.py" line="200" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
+        <source>Correct diameter</source>
+        <translation>修正直径</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="197" />
+        <source>Select a finding first.</source>
+        <translation>请先选择一个结果。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="200" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
+        <source>Diameter (mm):</source>
+        <translation>直径 (mm)：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="211" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="220" />
+        <source>Add nodule</source>
+        <translation>添加结节</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="212" />
+        <source>Click the nodule in the image first to place the crosshair.</source>
+        <translation>请先在图像上点击结节以放置十字线。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../viewer/main_window.py" line="140" />
+        <source>township-pacs workstation</source>
+        <translation>乡镇 PACS 工作站</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="141" />
+        <source>Studies</source>
+        <translation>检查列表</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="142" />
+        <source>Reading</source>
+        <translation>阅片</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="143" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="144" />
+        <source>&amp;Open folder…</source>
+        <translation>打开文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="145" />
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="146" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="147" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="209" />
+        <source>Receiving as %1 on port %2</source>
+        <translation>正在接收：%1，端口 %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="211" />
+        <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
+        <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="214" />
+        <source>DICOM node not running: %1</source>
+        <translation>DICOM 节点未运行：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="215" />
+        <source>DICOM node not running</source>
+        <translation>DICOM 节点未运行</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="230" />
+        <source>Unsaved review</source>
+        <translation>审核未保存</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="231" />
+        <source>The review has not been saved. Close anyway?</source>
+        <translation>审核尚未保存。仍要关闭吗？</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="250" />
+        <source>Cannot open the study: %1</source>
+        <translation>无法打开检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="272" />
+        <source>No images to show in %1</source>
+        <translation>%1 中没有可显示的图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="288" />
+        <source>Open a folder of DICOM files</source>
+        <translation>打开 DICOM 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="309" />
+        <source>Loaded %1 images</source>
+        <translation>已载入 %1 幅图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="321" />
+        <source>%1 unreadable files skipped: %2</source>
+        <translation>已跳过 %1 个无法读取的文件：%2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="379" />
+        <source>No study open.</source>
+        <translation>未打开检查。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="384" />
+        <source>Review saved by %1</source>
+        <translation>审核已保存（审核人：%1）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="391" />
+        <source>Save review</source>
+        <translation>保存审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="391" />
+        <source>Reviewer's name:</source>
+        <translation>审核医生姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="397" />
+        <location filename="../../viewer/main_window.py" line="400" />
+        <source>Review not saved</source>
+        <translation>审核未保存</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="414" />
+        <source>Node settings saved; they apply after a restart.</source>
+        <translation>节点设置已保存，重启后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="416" />
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="26" />
+        <source>%1: the AE title is empty</source>
+        <translation>%1：AE 名称为空</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="28" />
+        <source>%1: the AE title has more than 16 characters</source>
+        <translation>%1：AE 名称超过 16 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="30" />
+        <source>%1: the AE title must not contain a backslash</source>
+        <translation>%1：AE 名称不能包含反斜杠</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="32" />
+        <source>%1: the AE title must be plain ASCII letters and digits</source>
+        <translation>%1：AE 名称只能使用英文字母和数字</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="40" />
+        <location filename="../../viewer/settings_dialog.py" line="42" />
+        <source>%1: the port must be a number from 1 to 65535</source>
+        <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="54" />
+        <source>Allowed peers, line %1: write "AE_TITLE host"</source>
+        <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="58" />
+        <source>Allowed peers, line %1</source>
+        <translation>允许的设备，第 %1 行</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="64" />
+        <source>Allowed peers, line %1: give an AE title or a host</source>
+        <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="89" />
+        <source>Node AE title</source>
+        <translation>节点 AE 名称</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <source>Node port</source>
+        <translation>节点端口</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="99" />
+        <source>County AE title</source>
+        <translation>县级 AE 名称</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="101" />
+        <source>County host: the host name or address is empty</source>
+        <translation>县级主机：主机名或地址为空</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="103" />
+        <source>County host: the host name must not contain spaces</source>
+        <translation>县级主机：主机名不能包含空格</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <source>County port</source>
+        <translation>县级端口</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <source>Device must be auto, cpu or cuda</source>
+        <translation>计算设备必须是 auto、cpu 或 cuda</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="113" />
+        <source>Model: the folder %1 does not exist</source>
+        <translation>模型：文件夹 %1 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="209" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="210" />
+        <source>This workstation (DICOM node)</source>
+        <translation>本工作站（DICOM 节点）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="211" />
+        <source>County reading centre (forwarding destination)</source>
+        <translation>县级诊断中心（上传目标）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="212" />
+        <source>AI model</source>
+        <translation>AI 模型</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="213" />
+        <source>User interface</source>
+        <translation>界面</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="214" />
+        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <source>AE title:</source>
+        <translation>AE 名称：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="214" />
+        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="215" />
+        <source>Allowed peers
+(AE_TITLE host, one a line):</source>
+        <translation>允许的设备
+（每行：AE名称 主机）：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <source>Model folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <source>Device:</source>
+        <translation>计算设备：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <source>empty: the model shipped with township-pacs</source>
+        <translation>留空：使用随软件提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <source>Any device on the network may send studies: list the allowed peers.</source>
+        <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <source>Please correct:</source>
+        <translation>请更正：</translation>
+    </message>
+</context>
+<context>
+    <name>StudyTableModel</name>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Patient ID</source>
+        <translation>患者 ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Sex/Age</source>
+        <translation>性别/年龄</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="30" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Modality</source>
+        <translation>检查类型</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Description</source>
+        <translation>检查描述</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="31" />
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="32" />
+        <source>Forwarding</source>
+        <translation>上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="35" />
+        <source>O</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="36" />
+        <source>%1 y</source>
+        <translation>%1岁</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="43" />
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="44" />
+        <source>%1 findings</source>
+        <translation>%1 个结节</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <source>pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <source>running</source>
+        <translation>分析中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="51" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="46" />
+        <source>not applicable</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>sending</source>
+        <translation>上传中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="50" />
+        <source>sent</source>
+        <translation>已上传</translation>
+    </message>
+</context>
+<context>
+    <name>_NoReadingView</name>
+    <message>
+        <location filename="../../viewer/main_window.py" line="45" />
+        <location filename="../../viewer/main_window.py" line="48" />
+        <source>The image view is not available in this installation.</source>
+        <translation>此安装中没有图像显示模块。</translation>
+    </message>
+</context>
+</TS>
