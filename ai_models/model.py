@@ -92,3 +92,57 @@ def build_network(card: ModelCard | None = None):
     return UNet(spatial_dims=arch["spatial_dims"], in_channels=arch["in_channels"], out_channels=arch["out_channels"],
                 channels=tuple(arch["channels"]), strides=tuple(arch["strides"]),
                 num_res_units=arch.get("num_res_units", 1), norm=arch.get("norm", "batch"))
+
+
+def _starts(n: int, tile: int, step: int) -> list[int]:
+    if n <= tile:
+        return [0]
+    s = list(range(0, n - tile, step)) + [n - tile]
+    return sorted(set(s))
+
+
+def _gaussian_weight(tile) -> "np.ndarray":
+    import numpy as np
+
+    w = np.ones(tile, np.float32)
+    for ax, n in enumerate(tile):
+        x = (np.arange(n) - (n - 1) / 2) / (n / 8)  # sigma = tile/8, as MONAI's gaussian blending
+        shape = [1, 1, 1]
+        shape[ax] = n
+        w = w * np.exp(-0.5 * x * x).reshape(shape)
+    return np.maximum(w, 1e-3 * w.max())
+
+
+def predict_logits(image, backend, card: ModelCard, region=None):
+    """Logits over `image` (z, y, x) by overlapping tiles with Gaussian blending.
+
+    The same tiling serves every backend, so ONNX and Torch see identical inputs. Tiles that hold no
+    voxel of `region` (the lung search mask) are skipped: their logits stay very negative.
+    """
+    import numpy as np
+
+    tile = [int(t) for t in card.infer_tile_zyx]
+    shape = image.shape
+    pad = [(0, max(0, t - n)) for t, n in zip(tile, shape)]
+    if any(p[1] for p in pad):  # thin slabs: repeat the edge slices rather than invent air
+        image = np.pad(image, pad, mode="edge")
+        if region is not None:
+            region = np.pad(region, pad, mode="constant")
+    full = image.shape
+    steps = [max(1, int(round(t * (1 - card.tile_overlap)))) for t in tile]
+    w = _gaussian_weight(tuple(tile))
+    acc = np.zeros(full, np.float32)
+    norm = np.zeros(full, np.float32)
+    for z in _starts(full[0], tile[0], steps[0]):
+        for y in _starts(full[1], tile[1], steps[1]):
+            for x in _starts(full[2], tile[2], steps[2]):
+                sl = (slice(z, z + tile[0]), slice(y, y + tile[1]), slice(x, x + tile[2]))
+                if region is not None and not region[sl].any():
+                    continue
+                out = backend(image[sl][None, None])[0, 0]
+                acc[sl] += out * w
+                norm[sl] += w
+    logits = np.full(full, -20.0, np.float32)
+    done = norm > 0
+    logits[done] = acc[done] / norm[done]
+    return logits[:shape[0], :shape[1], :shape[2]]

@@ -1,0 +1,107 @@
+"""Lung-nodule detection on a CT series: read -> 2 mm grid + lung mask -> tiled network -> findings.
+
+`detect_series(path_or_files)` returns a `FindingsReport` (LPS mm); `detect_main` is `tpacs detect`.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ai_models.findings import FindingsReport, ModelInfo
+from ai_models.model import ModelCard, predict_logits
+from ai_models.postprocess import extract_findings
+from ai_models.preprocess import grid_of, prepare
+from ai_models.series import SeriesError, Volume, load_volume
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
+
+
+def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = False, timings: dict | None = None):
+    """Findings on a loaded volume; with_masks also returns a label volume on the scanner grid
+    (uint8 or uint16; value i+1 marks finding i), the form `dicom_results.write_results` accepts."""
+    t = time.perf_counter()
+    native = grid_of(vol)
+    prep = prepare(vol.hu, native, card.input_spacing_mm, tuple(card.hu_window))
+    t_prep = time.perf_counter()
+    logits = predict_logits(prep.image, backend, card, region=prep.mask)
+    prob = _sigmoid(logits)
+    prob[~prep.mask] = 0.0  # outside the lungs (+ margin) nothing is reported
+    t_net = time.perf_counter()
+    cands = extract_findings(prob, prep.grid, vol.hu, native, card.threshold, card.candidate_threshold,
+                             card.max_findings)
+    report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid,
+                            model=ModelInfo(**card.info()), findings=[c.finding for c in cands])
+    if timings is not None:
+        timings.update(preprocess_s=t_prep - t, network_s=t_net - t_prep, postprocess_s=time.perf_counter() - t_net,
+                       backend=backend.describe())
+    if not with_masks:
+        return report
+    labels = np.zeros(vol.hu.shape, np.uint8 if len(cands) < 255 else np.uint16)
+    for i, c in enumerate(cands):
+        if c.native_mask is not None:
+            box, m = c.native_mask
+            view = labels[box]
+            view[m & (view == 0)] = i + 1
+    return report, labels
+
+
+def detect_series(path_or_files, device: str = "auto", model=None, *, backend: str | None = None,
+                  with_masks: bool = False, cfg: dict | None = None, timings: dict | None = None):
+    """Run the model on the CT series in a folder / file list / dataset list.
+
+    model: None (config's ai.model, else the shipped model), a model folder, a card file or a card name.
+    backend: None (ONNX Runtime, else Torch), "onnx" or "torch".
+    """
+    from ai_models.backends import make_backend
+    from ai_models.registry import resolve_model
+
+    t0 = time.perf_counter()
+    card = resolve_model(model, cfg)
+    be = make_backend(card, device, backend)
+    t1 = time.perf_counter()
+    vol = load_volume(path_or_files)
+    t2 = time.perf_counter()
+    out = detect_volume(vol, card, be, with_masks=with_masks, timings=timings)
+    if timings is not None:
+        timings.update(load_model_s=t1 - t0, read_series_s=t2 - t1, total_s=time.perf_counter() - t0)
+    return out
+
+
+def detect_main(path, json_out=None, device: str = "auto", model=None) -> int:
+    """`tpacs detect PATH [--json OUT] [--device ...] [--model DIR]`: findings JSON on stdout or to OUT."""
+    from ai_models.backends import BackendError
+    from ai_models.registry import ModelNotFound
+
+    cfg = None
+    try:
+        from dicom_node.config import load_config
+
+        cfg = load_config()
+    except Exception as exc:  # a broken user config must not stop a one-off detection; say so
+        print(f"tpacs detect: ignoring the user config: {exc}", file=sys.stderr)
+    timings: dict = {}
+    try:
+        report = detect_series(path, device=device, model=model, cfg=cfg, timings=timings)
+    except (SeriesError, FileNotFoundError) as exc:
+        print(f"tpacs detect: cannot use {path}: {exc}", file=sys.stderr)
+        return 2
+    except (BackendError, ModelNotFound, ValueError) as exc:
+        print(f"tpacs detect: model problem: {exc}", file=sys.stderr)
+        return 3
+    text = report.to_json()
+    if json_out:
+        out = Path(json_out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(out)
+        print(f"{len(report.findings)} findings written to {out} ({timings.get('total_s', 0):.1f} s, "
+              f"{timings.get('backend', '')})", file=sys.stderr)
+    else:
+        print(text)
+    return 0

@@ -1,0 +1,117 @@
+"""From the network's probability map to `Finding`s.
+
+Candidates are connected components of the probability map (on the 2 mm grid, inside the lung search
+region). Each one is then measured on the scanner's own grid: the probability is interpolated onto the
+original voxels around it, and the voxels above the card's threshold are the nodule. From those come the
+long-axis diameter (extent along the first principal axis), the volume, and the kind (from the HU inside).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from ai_models.findings import Finding
+from ai_models.preprocess import Grid
+
+# HU rules for the kind, on the voxels of the nodule on the scanner grid (see classify_kind).
+SOLID_MEDIAN_HU = -350.0
+PART_SOLID_CORE_HU = -200.0
+PART_SOLID_CORE_FRACTION = 0.06
+
+
+@dataclass
+class Candidate:
+    finding: Finding
+    native_mask: tuple[tuple[slice, slice, slice], np.ndarray] | None  # (box on the scanner grid, bool mask)
+
+
+def classify_kind(hu_values: np.ndarray) -> str:
+    """solid: most of the nodule is soft-tissue dense; part-solid: mostly ground glass with a dense core;
+    ground glass: no dense core. Partial volume lowers small solid nodules' HU, hence the lenient median."""
+    if hu_values.size == 0:
+        return "unknown"
+    med = float(np.median(hu_values))
+    if med > SOLID_MEDIAN_HU:
+        return "solid"
+    core = float(np.mean(hu_values > PART_SOLID_CORE_HU))
+    return "part_solid" if core >= PART_SOLID_CORE_FRACTION else "ground_glass"
+
+
+def long_axis_mm(points_mm: np.ndarray, voxel_mm: np.ndarray) -> float:
+    """Extent along the first principal axis of a point cloud of voxel centres, plus one voxel's size
+    along that axis (the centres of the outer voxels are half a voxel inside the edge on each side)."""
+    if len(points_mm) == 1:
+        return float(np.mean(voxel_mm))
+    c = points_mm - points_mm.mean(axis=0)
+    _, _, vt = np.linalg.svd(c, full_matrices=False)
+    axis = vt[0]
+    proj = c @ axis
+    step = float(np.sqrt(np.sum((axis * voxel_mm) ** 2)))
+    return float(proj.max() - proj.min()) + step
+
+
+def _native_box(native: Grid, lps_corners: np.ndarray, margin_mm: float):
+    vox = native.voxel_of(lps_corners)
+    m = margin_mm / np.asarray(native.spacing_zyx_mm)
+    lo = np.floor(vox.min(axis=0) - m).astype(int)
+    hi = np.ceil(vox.max(axis=0) + m).astype(int) + 1
+    lo = np.maximum(lo, 0)
+    hi = np.minimum(hi, native.shape_zyx)
+    if np.any(hi <= lo):
+        return None
+    return tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
+
+
+def extract_findings(prob: np.ndarray, grid: Grid, native_hu: np.ndarray, native: Grid, threshold: float,
+                     candidate_threshold: float, max_findings: int) -> list[Candidate]:
+    """Candidates, best score first (at most max_findings)."""
+    lab, n = ndi.label(prob >= candidate_threshold)
+    if n == 0:
+        return []
+    idx = np.arange(1, n + 1)
+    peaks = ndi.maximum(prob, lab, idx)
+    order = np.argsort(-peaks)[: max_findings * 2]
+    objs = ndi.find_objects(lab)
+    spacing = np.asarray(grid.spacing_zyx_mm)
+    voxel_mm = np.asarray(native.spacing_zyx_mm)[::-1]  # x, y, z
+    out: list[Candidate] = []
+    for i in order:
+        label = int(i) + 1
+        box = objs[i]
+        box = tuple(slice(max(0, s.start - 1), min(prob.shape[a], s.stop + 1)) for a, s in enumerate(box))
+        p = np.where(lab[box] == label, prob[box], 0.0)
+        peak = float(peaks[i])
+        core_thr = min(threshold, 0.5 * peak)
+        core = p >= core_thr
+        zyx = np.argwhere(core) + np.array([s.start for s in box])
+        w = p[core]
+        centre_vox = (zyx * w[:, None]).sum(axis=0) / w.sum()
+        centre = grid.lps_of(centre_vox)
+        # Measure on the scanner grid: interpolate this component's probability onto its voxels.
+        corners = grid.lps_of(np.array([[s.start for s in box], [s.stop - 1 for s in box]], float))
+        nbox = _native_box(native, corners, margin_mm=float(spacing.max()))
+        mask = None
+        if nbox is not None:
+            zz, yy, xx = np.meshgrid(*[np.arange(s.start, s.stop) for s in nbox], indexing="ij")
+            pts = np.stack([zz, yy, xx], axis=-1).reshape(-1, 3)
+            gvox = grid.voxel_of(native.lps_of(pts)) - np.array([s.start for s in box])
+            pv = ndi.map_coordinates(p, gvox.T, order=1, mode="constant", cval=0.0).reshape(zz.shape)
+            mask = pv >= core_thr
+        if mask is not None and mask.sum() >= 1:
+            pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in nbox]))
+            diameter = long_axis_mm(pts_mm, voxel_mm)
+            volume = float(mask.sum() * np.prod(native.spacing_zyx_mm))
+            kind = classify_kind(native_hu[nbox][mask])
+        else:  # a speck smaller than a scanner voxel: size from the coarse component
+            volume = float(core.sum() * np.prod(spacing))
+            diameter = 2 * (3 * volume / (4 * math.pi)) ** (1 / 3)
+            kind = "unknown"
+            nbox, mask = None, None
+        f = Finding(center_lps_mm=tuple(centre), diameter_mm=round(diameter, 2), volume_mm3=round(volume, 1),
+                    score=round(peak, 4), kind=kind)
+        out.append(Candidate(f, (nbox, mask) if mask is not None else None))
+    out.sort(key=lambda c: -c.finding.score)
+    return out[:max_findings]
