@@ -661,9 +661,15 @@ def findings_from_sr(sr: Dataset | Path | str, images: list[Dataset] | None = No
     ds = sr if isinstance(sr, Dataset) else pydicom.dcmread(sr)
     if "ContentSequence" not in ds:
         raise ValueError("not a structured report: no ContentSequence")
+    groups = list(_find_groups(ds.ContentSequence))
+    templates = {str(t.get("TemplateIdentifier", "")) for t in ds.get("ContentTemplateSequence", [])}
+    if not groups and "1500" not in templates:
+        # e.g. a CT dose report: not findings, and must not hide an older SR that has them.
+        title = _concept(ds)[2] or "untitled"
+        raise ValueError(f"not a TID 1500 measurement report ({title!r} has no measurement groups)")
     by_uid = {str(d.SOPInstanceUID): d for d in images or []}
     findings, infos = [], []
-    for group in _find_groups(ds.ContentSequence):
+    for group in groups:
         f, info = _group_to_finding(group, by_uid)
         infos.append(info)
         if f is not None:
@@ -692,3 +698,101 @@ def is_review_sr(sr: Dataset) -> bool:
         return True
     return any(_concept(i)[:2] == (PRIVATE_SCHEME, CODE_DECISION[0]) for g in _find_groups(sr.get("ContentSequence"))
                for i in _walk(g.get("ContentSequence")))
+
+
+# Segment property types that are findings (a lung or vessel segmentation is not).
+_LESION_TYPES = {("SCT", "27925004"), ("SCT", "4147007"), ("SCT", "52988006"), ("SCT", "108369006"),
+                 ("SRT", "M-03010"), ("SRT", "M-01000"), ("SRT", "M-80003")}
+_LESION_WORDS = ("nodule", "lesion", "mass", "tumor", "tumour", "neoplasm", "结节")
+
+
+def findings_from_seg(seg: Dataset | Path | str) -> FindingsReport:
+    """Findings from a SEG (ours, or one made elsewhere): one per nodule/lesion/mass segment.
+
+    Centre = the segment's centroid (LPS mm), diameter = its longest extent, volume = voxel count x
+    voxel volume. Segments of other structures (lungs, vessels, ...) are skipped.
+    """
+    ds = seg if isinstance(seg, Dataset) else pydicom.dcmread(seg)
+    if str(ds.get("SOPClassUID", "")) != "1.2.840.10008.5.1.4.1.1.66.4":
+        raise ValueError("not a Segmentation object")
+    shared = ds.SharedFunctionalGroupsSequence[0] if "SharedFunctionalGroupsSequence" in ds else Dataset()
+    per_frame = ds.PerFrameFunctionalGroupsSequence
+
+    def group(name, j):
+        fg = per_frame[j]
+        return fg[name][0] if name in fg else shared[name][0]
+
+    measures = group("PixelMeasuresSequence", 0)
+    dr, dc = (float(v) for v in measures.PixelSpacing)
+    iop = np.array([float(v) for v in group("PlaneOrientationSequence", 0).ImageOrientationPatient])
+    row_dir, col_dir = iop[:3], iop[3:]
+    frames = ds.pixel_array.reshape(-1, int(ds.Rows), int(ds.Columns))
+    if str(ds.get("SegmentationType", "")) == "FRACTIONAL":
+        frames = frames > 0.5 * float(ds.get("MaximumFractionalValue", 255))
+    else:
+        frames = frames > 0
+    positions = [np.array([float(v) for v in group("PlanePositionSequence", j).ImagePositionPatient])
+                 for j in range(len(frames))]
+    normal = np.cross(row_dir, col_dir)
+    dz = float(measures.get("SpacingBetweenSlices", 0) or 0) or float(measures.get("SliceThickness", 0) or 0)
+    if not dz:
+        zs = sorted({round(float(p @ normal), 3) for p in positions})
+        dz = float(np.median(np.diff(zs))) if len(zs) > 1 else min(dr, dc)
+    voxel_mm3 = dr * dc * dz
+    points: dict[int, list[np.ndarray]] = {}
+    for j, frame in enumerate(frames):
+        rr, cc = np.nonzero(frame)
+        if not len(rr):
+            continue
+        n = int(group("SegmentIdentificationSequence", j).ReferencedSegmentNumber)
+        points.setdefault(n, []).append(positions[j] + cc[:, None] * dc * row_dir + rr[:, None] * dr * col_dir)
+    findings, model = [], None
+    for item in ds.get("SegmentSequence", []):
+        typ = item.SegmentedPropertyTypeCodeSequence[0] if "SegmentedPropertyTypeCodeSequence" in item else Dataset()
+        key = (str(typ.get("CodingSchemeDesignator", "")), str(typ.get("CodeValue", "")))
+        label = str(item.get("SegmentLabel", ""))
+        text = (str(typ.get("CodeMeaning", "")) + " " + label).lower()
+        if key not in _LESION_TYPES and not any(w in text for w in _LESION_WORDS):
+            continue
+        pts = points.get(int(item.SegmentNumber))
+        if not pts:
+            continue
+        p = np.concatenate(pts)
+        extent = _longest_extent(p) + 0.5 * (dr + dc)  # centre-to-centre distance misses one voxel
+        kind = ("part_solid" if "part" in text else "ground_glass" if "ground" in text
+                else "solid" if "solid" in text else "unknown")
+        findings.append(Finding(center_lps_mm=tuple(p.mean(axis=0)), diameter_mm=float(extent),
+                                volume_mm3=float(len(p) * voxel_mm3), score=1.0, kind=kind,
+                                tracking_uid=str(item.get("TrackingUID", ""))))
+        if model is None and item.get("SegmentAlgorithmName"):
+            algo = item.get("SegmentationAlgorithmIdentificationSequence") or []
+            version = str(algo[0].get("AlgorithmVersion", "")) if algo else ""
+            model = ModelInfo(name=str(item.SegmentAlgorithmName), version=version, trained_on="")
+    series_uid = ""
+    for ref in ds.get("ReferencedSeriesSequence", []):
+        series_uid = str(ref.SeriesInstanceUID)
+        break
+    model = model or ModelInfo(name=str(ds.get("Manufacturer", "") or "unknown"), version="", trained_on="")
+    return FindingsReport(study_uid=str(ds.get("StudyInstanceUID", "")), series_uid=series_uid, model=model,
+                          findings=findings)
+
+
+def _longest_extent(p: np.ndarray) -> float:
+    """Largest distance between two of the points (on their convex hull, so big masks stay cheap)."""
+    if len(p) < 2:
+        return 0.0
+    if len(p) > 50:
+        from scipy.spatial import ConvexHull, QhullError
+
+        centred = p - p.mean(axis=0)
+        try:
+            p = p[ConvexHull(centred).vertices]
+        except QhullError:  # flat (one slice): the hull in the plane of the points
+            axes = np.linalg.svd(centred, full_matrices=False)[2][:2]
+            try:
+                p = p[ConvexHull(centred @ axes.T).vertices]
+            except QhullError:  # a line
+                t = centred @ axes[0]
+                p = p[[int(np.argmin(t)), int(np.argmax(t))]]
+    d = np.linalg.norm(p[:, None, :] - p[None, :, :], axis=-1)
+    return float(d.max())

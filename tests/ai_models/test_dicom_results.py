@@ -14,7 +14,7 @@ import numpy as np
 import pydicom
 import pytest
 
-from ai_models.dicom_results import findings_from_sr, write_results, write_review_sr
+from ai_models.dicom_results import findings_from_seg, findings_from_sr, write_results, write_review_sr
 from ai_models.findings import Finding, FindingsReport, ModelInfo
 from tests.conftest import dicom_files, ground_truth
 
@@ -208,13 +208,14 @@ def test_no_findings_gives_a_valid_sr_only(phantom, tmp_path):
     assert back.findings == [] and back.series_uid == gt["series_uid"] and back.model == MODEL
 
 
-def test_uid_seed_makes_a_rerun_reproduce_the_same_uids(phantom):
+def test_uid_seed_makes_a_rerun_reproduce_the_same_uids(phantom, written):
     _, headers, report = phantom
     a = write_results(report, headers, uid_seed="study|series|model 1")
     b = write_results(report, headers, uid_seed="study|series|model 1")
-    c = write_results(report, headers)
     assert [x.SOPInstanceUID for x in a] == [x.SOPInstanceUID for x in b]
-    assert not {x.SOPInstanceUID for x in a} & {x.SOPInstanceUID for x in c}
+    assert [x.SeriesInstanceUID for x in a] == [x.SeriesInstanceUID for x in b]
+    # Without a seed every call makes new UIDs (the fixture's objects were made without one).
+    assert not {x.SOPInstanceUID for x in a} & {x.SOPInstanceUID for x in written[0]}
 
 
 def test_masks_from_the_model_are_encoded_as_given(phantom):
@@ -274,3 +275,34 @@ def test_findings_from_a_foreign_tid1500_sr(phantom, tmp_path):
     assert np.linalg.norm(np.subtract(b.center_lps_mm, f1.center_lps_mm)) < 0.5
     assert b.diameter_mm == pytest.approx(f1.diameter_mm * math.sqrt(2), rel=1e-3)  # the square's diagonal
     assert back.model.name == "Elsewhere Inc."
+
+
+def test_findings_from_seg_measure_the_masks(phantom, written):
+    """A SEG alone (e.g. pre-annotated elsewhere) gives the nodules back: centroid, extent, volume."""
+    gt, headers, report = phantom
+    back = findings_from_seg(written[1][1])
+    assert back.study_uid == gt["study_uid"] and back.series_uid == gt["series_uid"]
+    assert back.model.name == MODEL.name and back.model.version == MODEL.version
+    assert len(back.findings) == len(report.findings)
+    slice_mm = float(headers[0].SliceThickness)
+    for a, b in zip(report.findings, back.findings):
+        assert np.linalg.norm(np.subtract(a.center_lps_mm, b.center_lps_mm)) < slice_mm / 2
+        assert b.diameter_mm == pytest.approx(a.diameter_mm, abs=slice_mm)
+        assert b.kind == a.kind and b.tracking_uid
+
+
+def test_an_sr_that_is_no_measurement_report_is_refused(phantom):
+    """A CT dose report (or any non-TID 1500 SR) holds no findings; saying so lets a viewer skip it."""
+    import highdicom as hd
+    from pydicom.sr.codedict import codes
+
+    _, headers, _ = phantom
+    root = hd.sr.ContainerContentItem(name=codes.DCM.XRayRadiationDoseReport if hasattr(codes.DCM, "XRayRadiationDoseReport")
+                                      else hd.sr.CodedConcept("113701", "DCM", "X-Ray Radiation Dose Report"))
+    root.ContentSequence = [hd.sr.TextContentItem(name=hd.sr.CodedConcept("121106", "DCM", "Comment"),
+                                                  value="CTDIvol 8 mGy",
+                                                  relationship_type=hd.sr.RelationshipTypeValues.CONTAINS)]
+    sr = hd.sr.ComprehensiveSR(evidence=headers[:1], content=root, series_instance_uid=hd.UID(), series_number=99,
+                               sop_instance_uid=hd.UID(), instance_number=1, manufacturer="Scanner Co")
+    with pytest.raises(ValueError, match="measurement report"):
+        findings_from_sr(sr)
