@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from resources import RESOURCES_DIR
 
@@ -64,6 +64,8 @@ class Translations:
             app.installTranslator(t)
         QLocale.setDefault(QLocale(lang))
         self.language = lang
+        # Qt posts LanguageChange to every widget; deliver them now so the switch is complete on return.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         return lang
 
 

@@ -75,8 +75,8 @@ def county_destination(cfg: dict) -> dict | None:
     for d in cfg.get("destinations", []) or []:
         if d.get("name") == COUNTY:
             return d
-    dests = cfg.get("destinations") or []
-    return dests[0] if dests else None
+    # A config written by hand may name it otherwise: the first DICOM (C-STORE) destination then.
+    return next((d for d in cfg.get("destinations", []) or [] if d.get("kind", "dicom") == "dicom"), None)
 
 
 def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:

@@ -382,6 +382,170 @@
     </message>
 </context>
 <context>
+    <name>ReadingWidget</name>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="54" />
+        <source>No images loaded</source>
+        <translation>No images loaded</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="89" />
+        <source>Crosshair</source>
+        <translation>Crosshair</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="89" />
+        <source>Pan</source>
+        <translation>Pan</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="90" />
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="90" />
+        <source>W/L</source>
+        <translation>W/L</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="91" />
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="91" />
+        <source>Ellipse ROI</source>
+        <translation>Ellipse ROI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="92" />
+        <source>Magnifier</source>
+        <translation>Magnifier</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="99" />
+        <source>Lung</source>
+        <translation>Lung</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="99" />
+        <source>Mediastinum</source>
+        <translation>Mediastinum</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="100" />
+        <source>Bone</source>
+        <translation>Bone</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="100" />
+        <source>Abdomen</source>
+        <translation>Abdomen</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="106" />
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="107" />
+        <source>Thick-slab maximum intensity projection</source>
+        <translation>Thick-slab maximum intensity projection</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="114" />
+        <source>Slab thickness</source>
+        <translation>Slab thickness</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="117" />
+        <source>Cine</source>
+        <translation>Cine</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="120" />
+        <source>Rotate left</source>
+        <translation>Rotate left</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="121" />
+        <source>Rotate right</source>
+        <translation>Rotate right</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="122" />
+        <source>Flip H</source>
+        <translation>Flip H</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="123" />
+        <source>Flip V</source>
+        <translation>Flip V</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="124" />
+        <source>Invert</source>
+        <translation>Invert</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="126" />
+        <source>Fit</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="127" />
+        <source>1:1</source>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="133" />
+        <source>Reset</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="135" />
+        <source>Clear measurements</source>
+        <translation>Clear measurements</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="137" />
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="138" />
+        <source>Show or hide the AI findings' outlines</source>
+        <translation>Show or hide the AI findings' outlines</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="167" />
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="170" />
+        <source>No images to show</source>
+        <translation>No images to show</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="171" />
+        <source>no files to load</source>
+        <translation>no files to load</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="271" />
+        <location filename="../../viewer/views/reading.py" line="273" />
+        <source>Loading %1 / %2</source>
+        <translation>Loading %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="300" />
+        <source>Cannot show this series: %1</source>
+        <translation>Cannot show this series: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../viewer/settings_dialog.py" line="26" />

@@ -382,6 +382,170 @@
     </message>
 </context>
 <context>
+    <name>ReadingWidget</name>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="54" />
+        <source>No images loaded</source>
+        <translation>未载入图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="89" />
+        <source>Crosshair</source>
+        <translation>十字线</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="89" />
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="90" />
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="90" />
+        <source>W/L</source>
+        <translation>窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="91" />
+        <source>Distance</source>
+        <translation>测距</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="91" />
+        <source>Ellipse ROI</source>
+        <translation>椭圆 ROI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="92" />
+        <source>Magnifier</source>
+        <translation>放大镜</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="99" />
+        <source>Lung</source>
+        <translation>肺窗</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="99" />
+        <source>Mediastinum</source>
+        <translation>纵隔窗</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="100" />
+        <source>Bone</source>
+        <translation>骨窗</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="100" />
+        <source>Abdomen</source>
+        <translation>腹部窗</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="106" />
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="107" />
+        <source>Thick-slab maximum intensity projection</source>
+        <translation>厚层最大密度投影</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="114" />
+        <source>Slab thickness</source>
+        <translation>层厚</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="117" />
+        <source>Cine</source>
+        <translation>电影播放</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="120" />
+        <source>Rotate left</source>
+        <translation>向左旋转</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="121" />
+        <source>Rotate right</source>
+        <translation>向右旋转</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="122" />
+        <source>Flip H</source>
+        <translation>水平翻转</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="123" />
+        <source>Flip V</source>
+        <translation>垂直翻转</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="124" />
+        <source>Invert</source>
+        <translation>反色</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="126" />
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="127" />
+        <source>1:1</source>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="133" />
+        <source>Reset</source>
+        <translation>复位</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="135" />
+        <source>Clear measurements</source>
+        <translation>清除测量</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="137" />
+        <source>Findings</source>
+        <translation>结节标记</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="138" />
+        <source>Show or hide the AI findings' outlines</source>
+        <translation>显示或隐藏 AI 结节轮廓</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="167" />
+        <source>Loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="170" />
+        <source>No images to show</source>
+        <translation>没有可显示的图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="171" />
+        <source>no files to load</source>
+        <translation>没有可载入的文件</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="271" />
+        <location filename="../../viewer/views/reading.py" line="273" />
+        <source>Loading %1 / %2</source>
+        <translation>正在载入 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/views/reading.py" line="300" />
+        <source>Cannot show this series: %1</source>
+        <translation>无法显示此序列：%1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../viewer/settings_dialog.py" line="26" />
