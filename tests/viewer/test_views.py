@@ -409,3 +409,25 @@ def test_background_loading_first_image_then_loaded_and_bad_files(qtbot, ct_smal
         w.load([junk])
     assert "could be read" in blocker.args[0]
     assert not w.is_loaded()
+
+
+def test_long_drawing_sessions_do_not_abort_the_interpreter():
+    """PySide6 6.12 on Python 3.11 drops a reference to None on each void C++ call: without
+    viewer.views pinning None, a few hundred thousand drawing calls abort Python ("none_dealloc")."""
+    import subprocess
+    import sys
+
+    code = (
+        "import viewer.views\n"
+        "from PySide6.QtGui import QGuiApplication, QImage, QPainter\n"
+        "from PySide6.QtCore import QPointF\n"
+        "app = QGuiApplication([])\n"
+        "img = QImage(64, 64, QImage.Format.Format_RGB32)\n"
+        "p = QPainter(img)\n"
+        "for _ in range(300_000):\n"
+        "    p.drawLine(QPointF(1, 2), QPointF(30, 40))\n"
+        "p.end()\n"
+        "print('ok')\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-2000:]
