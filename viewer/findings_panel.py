@@ -120,7 +120,7 @@ class FindingsPanel(QWidget):
             for c, t in enumerate(texts):
                 cell = QTableWidgetItem(t)
                 if c in (0, 1, 3, 5):
-                    cell.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if it.decision is False:
                     cell.setForeground(QBrush(QColor(150, 150, 150)))
                 elif it.decision is True:

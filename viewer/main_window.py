@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
                            "(is another node running?)").replace("%1", str(n["port"]))
         if self.node_error:
             return self.tr("DICOM node not running: %1").replace("%1", self.node_error)
+        if self.folder is not None:
+            return self.tr("Folder: %1").replace("%1", str(self.folder))
         return self.tr("DICOM node not running")
 
     def _update_node_label(self) -> None:
@@ -250,6 +252,7 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("Cannot open the study: %1").replace("%1", str(exc)))
             return False
         self.folder = None
+        self._update_node_label()
         return self._open_content(content, study_uid)
 
     def open_folder(self, folder: Path | str) -> bool:
@@ -257,6 +260,7 @@ class MainWindow(QMainWindow):
         folder = Path(folder)
         content = study_content_from_folder(folder)
         self.folder = folder
+        self._update_node_label()
         return self._open_content(content, str(folder))
 
     def _open_content(self, content: StudyContent, label: str) -> bool:

@@ -305,78 +305,83 @@
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="215" />
+        <location filename="../../viewer/main_window.py" line="216" />
+        <source>Folder: %1</source>
+        <translation>Folder: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="217" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="230" />
+        <location filename="../../viewer/main_window.py" line="232" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="231" />
+        <location filename="../../viewer/main_window.py" line="233" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="250" />
+        <location filename="../../viewer/main_window.py" line="252" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="272" />
+        <location filename="../../viewer/main_window.py" line="276" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="288" />
+        <location filename="../../viewer/main_window.py" line="292" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="309" />
+        <location filename="../../viewer/main_window.py" line="313" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="321" />
+        <location filename="../../viewer/main_window.py" line="325" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="379" />
+        <location filename="../../viewer/main_window.py" line="383" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="384" />
+        <location filename="../../viewer/main_window.py" line="388" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="395" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="395" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="397" />
-        <location filename="../../viewer/main_window.py" line="400" />
+        <location filename="../../viewer/main_window.py" line="401" />
+        <location filename="../../viewer/main_window.py" line="404" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="414" />
+        <location filename="../../viewer/main_window.py" line="418" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>Node settings saved; they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>

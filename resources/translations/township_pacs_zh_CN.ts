@@ -305,78 +305,83 @@
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="215" />
+        <location filename="../../viewer/main_window.py" line="216" />
+        <source>Folder: %1</source>
+        <translation>文件夹：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="217" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="230" />
+        <location filename="../../viewer/main_window.py" line="232" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="231" />
+        <location filename="../../viewer/main_window.py" line="233" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="250" />
+        <location filename="../../viewer/main_window.py" line="252" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="272" />
+        <location filename="../../viewer/main_window.py" line="276" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="288" />
+        <location filename="../../viewer/main_window.py" line="292" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="309" />
+        <location filename="../../viewer/main_window.py" line="313" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="321" />
+        <location filename="../../viewer/main_window.py" line="325" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="379" />
+        <location filename="../../viewer/main_window.py" line="383" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="384" />
+        <location filename="../../viewer/main_window.py" line="388" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="395" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="395" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="397" />
-        <location filename="../../viewer/main_window.py" line="400" />
+        <location filename="../../viewer/main_window.py" line="401" />
+        <location filename="../../viewer/main_window.py" line="404" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="414" />
+        <location filename="../../viewer/main_window.py" line="418" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>节点设置已保存，重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>

@@ -1,0 +1,198 @@
+"""`tpacs view` as a user runs it (subprocess, real screenshots) and the main window's review workflow."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from PySide6.QtGui import QImage
+
+from ai_models.dicom_results import findings_from_sr
+from tests.conftest import dicom_files, free_port, ground_truth
+from tests.viewer.shell_helpers import (GB18030_ID, ai_sr_for, dciodvfy_errors, report_from_truth,  # noqa: F401
+                                        shell_archive, shell_archive_root, shell_cfg)
+from viewer.i18n import install_language
+
+pytestmark = pytest.mark.gui
+SHOTS = os.environ.get("TPACS_TEST_SHOTS")
+
+
+def _tpacs(args: list[str], tmp_path: Path, timeout: int = 180) -> subprocess.CompletedProcess:
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg-config"), XDG_DATA_HOME=str(tmp_path / "xdg-data"))
+    return subprocess.run([sys.executable, "-m", "viewer", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+
+
+def _rgb(png: Path) -> np.ndarray:
+    img = QImage(str(png)).convertToFormat(QImage.Format.Format_RGB888)
+    assert not img.isNull(), f"{png} is not a PNG"
+    w, h = img.width(), img.height()
+    return np.frombuffer(img.constBits(), dtype=np.uint8).reshape(h, img.bytesPerLine())[:, :w * 3] \
+        .reshape(h, w, 3).astype(int)
+
+
+def _outline_ink(rgb: np.ndarray) -> int:
+    """Orange/yellow pixels (the findings' outlines and labels) in the left, axial, part of the window."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    mask = (r > 200) & (g > 90) & (b < 100)
+    return int(mask[:, : rgb.shape[1] // 2].sum())
+
+
+@pytest.fixture(scope="module")
+def folder_with_sr(tmp_path_factory, ct_phantom_small) -> Path:
+    """The phantom's files plus the AI's SR, as a plain folder (no index)."""
+    out = tmp_path_factory.mktemp("ct_with_sr")
+    for p in dicom_files(ct_phantom_small):
+        shutil.copy(p, out / p.name)
+    ai_sr_for(ct_phantom_small).save_as(out / "ai_sr.dcm", enforce_file_format=True)
+    return out
+
+
+def test_screenshot_of_folder_with_findings(folder_with_sr, ct_phantom_small, tmp_path):
+    out = Path(SHOTS) if SHOTS else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    with_sr, without_sr = out / "view_ct_findings.png", out / "view_ct_plain.png"
+    res = _tpacs(["view", str(folder_with_sr), "--screenshot", str(with_sr)], tmp_path)
+    assert res.returncode == 0, res.stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for p in dicom_files(ct_phantom_small):
+        shutil.copy(p, plain / p.name)
+    res = _tpacs(["view", str(plain), "--screenshot", str(without_sr), "--lang", "en"], tmp_path)
+    assert res.returncode == 0, res.stderr
+
+    a, b = _rgb(with_sr), _rgb(without_sr)
+    assert a.shape == (900, 1440, 3)  # viewer.window_size
+    assert a.std() > 40 and b.std() > 40  # images, not a blank window
+    # The chest is drawn: plenty of both dark lung and bright body pixels in the axial quadrant.
+    grey = a[100:800, 20:560].mean(axis=2)
+    assert (grey < 60).mean() > 0.2 and (grey > 150).mean() > 0.1
+    assert _outline_ink(a) > 100  # the findings' outlines, from the SR in the folder
+    assert _outline_ink(b) < 10
+
+
+def test_screenshot_of_storage_folder_shows_browser(shell_archive, tmp_path):
+    png = tmp_path / "browser.png"
+    res = _tpacs(["view", str(shell_archive.root), "--screenshot", str(png)], tmp_path)
+    assert res.returncode == 0, res.stderr
+    rgb = _rgb(png)
+    assert rgb.shape[:2] == (900, 1440) and rgb.std() > 5
+    # three rows of text in the table: dark ink in the upper part of the window
+    assert ((rgb[60:200].mean(axis=2)) < 100).sum() > 500
+
+
+def test_bad_path_is_a_clear_error(tmp_path):
+    res = _tpacs(["view", str(tmp_path / "missing"), "--screenshot", str(tmp_path / "x.png")], tmp_path)
+    assert res.returncode == 2 and "no such file or folder" in res.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_folder_without_images_fails_with_message(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not DICOM")
+    res = _tpacs(["view", str(empty), "--screenshot", str(tmp_path / "x.png")], tmp_path)
+    assert res.returncode == 1 and "error" in res.stderr
+
+
+def _echo(port: int, aet: str = "TPACS") -> int:
+    return subprocess.run(["echoscu", "-aet", "TEST", "-aec", aet, "127.0.0.1", str(port)],
+                          capture_output=True, timeout=30).returncode
+
+
+def test_workstation_runs_the_node(qtbot, shell_cfg, dx_phantom):
+    """Opening the workstation starts the node: the clinic can send at once, and the study shows up."""
+    from viewer.app import build_window
+
+    install_language("zh_CN")
+    port = free_port()
+    shell_cfg["node"]["port"] = port
+    shell_cfg["node"]["bind_address"] = "127.0.0.1"
+    shell_cfg["stability"]["quiet_seconds"] = 1
+    win = build_window(shell_cfg)
+    qtbot.addWidget(win)
+    try:
+        assert win.node is not None, win.node_error
+        assert str(port) in win.node_label.text() and "正在接收" in win.node_label.text()
+        assert _echo(port) == 0
+        res = subprocess.run(["storescu", "-aet", "MOBILE_DR", "-aec", "TPACS", "127.0.0.1", str(port),
+                              str(dicom_files(dx_phantom)[0])], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+        pid = ground_truth(dx_phantom)["patient_id"]
+        qtbot.waitUntil(lambda: any(r.patient_id == pid for r in win.browser.model.rows), timeout=10000)
+    finally:
+        win.close()
+    assert win.node is None
+    assert _echo(port) != 0  # closing the window stopped the node
+
+
+def test_busy_port_is_reported_and_browser_still_works(qtbot, shell_cfg, shell_archive):
+    from viewer.app import build_window
+
+    install_language("zh_CN")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        shell_cfg["node"]["port"] = s.getsockname()[1]
+        shell_cfg["node"]["bind_address"] = "127.0.0.1"
+        win = build_window(shell_cfg)  # storage = the shell archive's folder
+        qtbot.addWidget(win)
+        try:
+            assert win.node is None
+            assert str(shell_cfg["node"]["port"]) in win.statusBar().currentMessage()
+            assert "占用" in win.node_label.text()  # "already in use", in Chinese
+            assert len(win.browser.model.rows) == 3
+        finally:
+            win.close()
+
+
+def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small):
+    """Open from the browser, click findings (views follow), accept/reject/add, save: SR in the archive."""
+    from PySide6.QtCore import Qt
+
+    from viewer.app import build_window
+
+    install_language("zh_CN")
+    win = build_window(shell_cfg, shell_archive.root, start_node=False)
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    truth = report_from_truth(ct_phantom_small)
+    try:
+        row = next(i for i, r in enumerate(win.browser.model.rows) if r.study_uid == truth.study_uid)
+        win.browser.model.rows[row]  # noqa: B018
+        win.browser.study_activated.emit(truth.study_uid)
+        qtbot.waitUntil(win.reading.is_loaded, timeout=60000)
+        panel = win.panel
+        assert panel.table.rowCount() == 4 and panel.table.item(0, 6).text() == "未审核"
+
+        for i in (2, 0):  # clicking a finding moves the crosshair (all views) to it
+            rect = panel.table.visualRect(panel.table.model().index(i, 1))
+            qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            cross = np.array(win.crosshair_lps())
+            assert np.abs(cross - np.array(truth.findings[i].center_lps_mm)).max() < 5.1  # one 5 mm slice
+        qtbot.mouseClick(panel.accept_btn, Qt.MouseButton.LeftButton)
+        panel.select(1)
+        qtbot.mouseClick(panel.reject_btn, Qt.MouseButton.LeftButton)
+        assert [panel.table.item(r, 6).text() for r in range(4)] == ["已确认", "已否定", "未审核", "未审核"]
+        assert len(win.reading.report.findings) == 3  # the rejected outline is hidden
+        panel.select(3)
+        added = panel.add_at(win.crosshair_lps(), 5.0)
+        assert panel.table.item(added, 6).text() == "医生添加"
+
+        before = {i.sop_instance_uid for i in shell_archive.instances(study_uid=truth.study_uid)}
+        win.save_review("王^医生")
+        new = [i for i in shell_archive.instances(study_uid=truth.study_uid) if i.sop_instance_uid not in before]
+        assert len(new) == 1 and dciodvfy_errors(new[0].path) == []
+        back = findings_from_sr(new[0].path)
+        assert [f.accepted for f in back.findings] == [True, False, None, None, True]
+        assert "王" in str(pydicom.dcmread(new[0].path).VerifyingObserverSequence[0].VerifyingObserverName)
+        assert not win.review.dirty
+    finally:
+        win.close()
