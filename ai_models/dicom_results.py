@@ -351,15 +351,29 @@ def _build_seg(report: FindingsReport, grid: _Grid, tracking_uids: list[str], pe
     slices = sorted({k for i in used for k in per_finding[i]})
     index = {k: j for j, k in enumerate(slices)}
     ny, nx = grid.rows, grid.cols
-    stack = np.zeros((len(slices), ny, nx, len(used)), dtype=bool)
+    # One label volume (segment s+1 where finding used[s] is) unless two masks overlap: ten times less
+    # memory and work than one boolean volume per segment.
+    labels = np.zeros((len(slices), ny, nx), dtype=np.uint8 if len(used) < 255 else np.uint16)
+    overlap = False
+    for s, i in enumerate(used):
+        for k, mask in per_finding[i].items():
+            view = labels[index[k]]
+            overlap = overlap or bool(view[mask].any())
+            view[mask] = s + 1
+    if overlap:
+        stack = np.zeros((len(slices), ny, nx, len(used)), dtype=bool)
+        for s, i in enumerate(used):
+            for k, mask in per_finding[i].items():
+                stack[index[k], :, :, s] = mask
+    else:
+        stack = labels
+    del labels
     m = report.model
     algo = AlgorithmIdentificationSequence(name=m.name or "lung nodule model",
                                            family=codes.cid7162.ArtificialIntelligence,
                                            version=m.version or "unknown", source=MANUFACTURER)
     descriptions = []
     for s, i in enumerate(used):
-        for k, mask in per_finding[i].items():
-            stack[index[k], :, :, s] = mask
         f = report.findings[i]
         descriptions.append(SegmentDescription(
             segment_number=s + 1,
