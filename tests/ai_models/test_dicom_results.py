@@ -306,3 +306,20 @@ def test_an_sr_that_is_no_measurement_report_is_refused(phantom):
                                sop_instance_uid=hd.UID(), instance_number=1, manufacturer="Scanner Co")
     with pytest.raises(ValueError, match="measurement report"):
         findings_from_sr(sr)
+
+
+def test_overlapping_nodules_each_keep_their_whole_mask(phantom):
+    """A small finding inside a larger one: both segments cover the shared centre."""
+    _, headers, report = phantom
+    big = report.findings[0]
+    small = Finding(center_lps_mm=big.center_lps_mm, diameter_mm=6.0, volume_mm3=113.0, score=0.4, kind="solid")
+    two = FindingsReport(report.study_uid, report.series_uid, MODEL, [big, small])
+    seg = write_results(two, headers)[1]
+    frames = seg.pixel_array.reshape(-1, seg.Rows, seg.Columns)
+    k, r, c = _pixel_of(headers, big.center_lps_mm)
+    covered = set()
+    for j, fg in enumerate(seg.PerFrameFunctionalGroupsSequence):
+        z = float(fg.PlanePositionSequence[0].ImagePositionPatient[2])
+        if abs(z - float(headers[k].ImagePositionPatient[2])) < 1e-3 and frames[j][int(round(r)), int(round(c))]:
+            covered.add(int(fg.SegmentIdentificationSequence[0].ReferencedSegmentNumber))
+    assert covered == {1, 2}
