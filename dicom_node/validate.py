@@ -246,14 +246,22 @@ def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFA
 
 
 def _read_meta(buf) -> tuple[dict[int, str], int]:
-    """The File Meta group (explicit VR little endian) after preamble + DICM: ({tag: value}, end offset)."""
+    """The File Meta group (explicit VR little endian) after preamble + DICM: ({tag: value}, end offset).
+
+    The receiver wrote this group itself with a correct (0002,0000) group length; group 0002 elements
+    after that length are the peer's, smuggled into the data set (a reader of the stored file would
+    take them for the meta, e.g. a different transfer syntax), and are refused.
+    """
     pos = 132
     meta: dict[int, str] = {}
     n = len(buf)
+    declared_end = None
     while pos + 8 <= n:
         g, e = struct.unpack_from("<HH", buf, pos)
         if g != 0x0002:
             break
+        if declared_end is not None and pos >= declared_end:
+            raise Rejected(STATUS_BAD_ENCODING, f"File Meta Information element (0002,{e:04X}) inside the data set")
         vr = bytes(buf[pos + 4:pos + 6]).decode("latin-1")
         if vr not in VALID_VRS:
             raise Rejected(STATUS_BAD_VR, f"bogus VR {vr!r} in the File Meta Information")
@@ -265,9 +273,13 @@ def _read_meta(buf) -> tuple[dict[int, str], int]:
             pos += 8
         if length == UNDEFINED or pos + length > n:
             raise Rejected(STATUS_TRUNCATED, "truncated File Meta Information")
+        if e == 0x0000 and length == 4:
+            declared_end = pos + 4 + struct.unpack_from("<I", buf, pos)[0]
         if vr == "UI":
             meta[(g << 16) | e] = bytes(buf[pos:pos + length]).rstrip(b"\x00 ").decode("ascii", "replace")
         pos += length
+    if declared_end is not None and pos != declared_end:
+        raise Rejected(STATUS_BAD_ENCODING, "File Meta Information group length does not match its elements")
     return meta, pos
 
 
