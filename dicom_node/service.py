@@ -161,6 +161,9 @@ class Node:
         if not peer_allowed(self.allowed_peers, calling, address):
             log.warning("association from %r at %s rejected: not in node.allowed_peers", calling, address)
             assoc.acse.send_reject(0x01, 0x01, 0x03)  # rejected-permanent, calling AE not recognised
+            # As pynetdicom's own rejections do: wait until the A-ASSOCIATE-RJ is out and the peer has
+            # closed, otherwise the socket is shut first and the peer only sees an abort.
+            assoc.kill()
 
     def _handle_echo(self, event) -> int:
         return STATUS_SUCCESS

@@ -43,8 +43,10 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def echo(host: str, port: int, aet: str, calling: str = "ECHOSCU", timeout: float = 5) -> bool:
-    """True when a C-ECHO to host:port answers 0x0000 (pynetdicom SCU, quick to call in a loop)."""
+def echo(host: str, port: int, aet: str, calling: str = "ECHOSCU", timeout: float = 5,
+         rejected_ok: bool = False) -> bool:
+    """True when a C-ECHO to host:port answers 0x0000 (pynetdicom SCU, quick to call in a loop).
+    rejected_ok: an association rejection also counts (the node is up, `calling` is not allowed)."""
     from pynetdicom import AE
 
     ae = AE(ae_title=calling)
@@ -52,7 +54,7 @@ def echo(host: str, port: int, aet: str, calling: str = "ECHOSCU", timeout: floa
     ae.add_requested_context("1.2.840.10008.1.1")
     assoc = ae.associate(host, port, ae_title=aet)
     if not assoc.is_established:
-        return False
+        return rejected_ok and assoc.is_rejected
     try:
         status = assoc.send_c_echo()
         return bool(status) and status.Status == 0
@@ -91,7 +93,8 @@ class RunningNode:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"tpacs node exited with {self.proc.returncode}:\n{self.log_text()[-4000:]}")
             try:
-                if echo("127.0.0.1", self.port, self.aet, timeout=3):
+                # With an allow-list, the probe's AE may be refused: a rejection also shows the node is up.
+                if echo("127.0.0.1", self.port, self.aet, timeout=3, rejected_ok=True):
                     return
             except Exception:
                 pass
