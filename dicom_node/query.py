@@ -130,13 +130,18 @@ def match(keyword: str, stored, pattern: str) -> bool:
     fold = vr == "PN"
     values = stored.split("\\") if stored else [""]
     for pat in pattern.split("\\"):
-        pat = pat.strip()
-        rx = _wild(pat, fold)
+        # a person name matches on the whole value or on any of its component groups
+        # (alphabetic=ideographic=phonetic); trailing empty components are not significant
+        pats = [_pn(p) for p in ([pat] + pat.split("=")) if _pn(p)] if fold else [pat.strip()]
         for v in values:
-            candidates = [v] + (v.split("=") if fold and "=" in v else [])
-            if any(rx.fullmatch(c.strip()) for c in candidates):
+            candidates = [_pn(c) for c in ([v] + v.split("="))] if fold else [v.strip()]
+            if any(_wild(p, fold).fullmatch(c) for p in pats for c in candidates):
                 return True
     return False
+
+
+def _pn(name: str) -> str:
+    return "=".join(g.strip().rstrip("^").strip() for g in name.split("=")).rstrip("=")
 
 
 def _matches(attrs: dict, keys: dict[str, str], level_keys: set[str]) -> bool:
@@ -200,8 +205,13 @@ class QueryRetrieve:
         if all(len(d) == 8 and d.isdigit() for d in (lo, hi) if d):  # narrow in SQL; exact matching below
             kwargs = {"date_from": lo or None, "date_to": (hi or None) if sep else (lo or None)}
         wanted = set(PATIENT_KEYS) | set(STUDY_KEYS)
+        uids = [u.strip() for u in keys.get("StudyInstanceUID", "").split("\\") if u.strip()]
+        if uids and not any(c in u for u in uids for c in "*?"):
+            records = [r for r in (self.archive.study(u) for u in dict.fromkeys(uids)) if r is not None]
+        else:  # township scale: a scan of the study list, matched here with DICOM's rules
+            records = self.archive.studies(limit=10 ** 9, **kwargs)
         out = []
-        for st in self.archive.studies(limit=10 ** 9, **kwargs):
+        for st in records:
             attrs = self._study_attrs(st)
             if _matches(attrs, keys, wanted):
                 out.append(attrs)

@@ -194,3 +194,30 @@ def _assert_identical(node, out: Path, sent: list[Path]) -> None:
         back = pydicom.dcmread(got[uid])
         assert back.file_meta.TransferSyntaxUID == orig.file_meta.TransferSyntaxUID
         assert back.get_item("PixelData").value == orig.get_item("PixelData").value
+
+
+@pytest.mark.parametrize("keyword, stored, pattern, expected", [
+    ("PatientName", "王^伟", "王*", True),
+    ("PatientName", "Wang^Wei=王^伟", "王^伟", True),          # any component group
+    ("PatientName", "王^伟", "Wang^Wei=王^伟=", True),
+    ("PatientName", "wang^wei", "WANG^*", True),             # names: case-insensitive
+    ("PatientName", "王^伟", "王^伟^^", True),                 # trailing empty components
+    ("PatientName", "Wang^Wei", "Wang", False),              # single value matching is exact
+    ("PatientID", "PH000040", "PH?????0", True),
+    ("PatientID", "ph000040", "PH000040", False),            # other strings: case-sensitive
+    ("StudyDate", "20260101", "20250101-20261231", True),
+    ("StudyDate", "20260101", "-20251231", False),
+    ("StudyDate", "20260101", "20260101-", True),
+    ("StudyDate", "", "20260101-", False),
+    ("StudyTime", "101010.123", "1000-1100", True),
+    ("StudyTime", "111010", "1000-1100", False),
+    ("ModalitiesInStudy", "CT\\SR", "SR", True),             # multi-valued stored value
+    ("Modality", "CR", "CT\\MR", False),
+    ("StudyInstanceUID", "1.2.3", "1.2\\1.2.3", True),       # UID list
+    ("StudyInstanceUID", "1.2.3", "1.2.*", False),           # no wildcards for UIDs
+    ("SeriesNumber", "2", "02", True),
+])
+def test_matching_rules(keyword, stored, pattern, expected):
+    from dicom_node.query import match
+
+    assert match(keyword, stored, pattern) is expected
