@@ -159,3 +159,30 @@ def running_node(tmp_path: Path, port: int | None = None, config: dict | None = 
             node.stop()
         finally:
             node.kill()
+
+
+def copy_with_new_uids(files: list[Path], dst: Path, k: int) -> list[Path]:
+    """Copies of a series with new Study/Series/Frame-of-Reference/SOP Instance UIDs (variant k, 1-9).
+
+    Quick: each UID keeps its length (only its last digit changes), so the bytes are swapped in
+    place with no re-encoding and no pixel decoding. The copies are otherwise byte-identical.
+    """
+    import pydicom
+
+    def variant(uid: str) -> str:
+        return uid[:-1] + str((int(uid[-1]) + k) % 10)
+
+    dst = Path(dst)
+    dst.mkdir(parents=True, exist_ok=True)
+    out = []
+    for f in files:
+        ds = pydicom.dcmread(f, stop_before_pixels=True)
+        data = Path(f).read_bytes()
+        for kw in ("StudyInstanceUID", "SeriesInstanceUID", "FrameOfReferenceUID", "SOPInstanceUID"):
+            uid = str(ds.get(kw, "") or "")
+            if uid:
+                data = data.replace(uid.encode(), variant(uid).encode())
+        p = dst / Path(f).name
+        p.write_bytes(data)
+        out.append(p)
+    return out
