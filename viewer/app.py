@@ -45,7 +45,10 @@ def grab_window(win):
     """The window as the screen shows it (including OpenGL/VTK views), falling back to Qt's own render."""
     img = None
     screen = win.screen()
-    if screen is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+    # The screen holds what OpenGL drew, but only where the window is on it; otherwise Qt renders the
+    # widgets itself (all our views paint through Qt, so nothing is lost).
+    if screen is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen" \
+            and screen.geometry().contains(win.frameGeometry()):
         img = screen.grabWindow(win.winId())
     if img is None or img.isNull() or img.width() < 10:
         img = win.grab()
@@ -96,6 +99,30 @@ def _ready(win) -> bool:
     return bool(win.load_error) or win.reading.is_loaded()
 
 
+def _quit_on_signals(app, win) -> None:
+    """SIGINT/SIGTERM close the window (stopping the embedded node cleanly) instead of killing Qt mid-write.
+
+    Python runs signal handlers only between bytecodes; a short timer gives it that chance while Qt waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def _close(signum, frame):
+        if win.review is not None:
+            win.review.dirty = False  # no question asked on a shutdown signal; the AI SR is kept anyway
+        win.close()
+        app.quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, _close)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            return
+    timer = QTimer(win)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def run_viewer(cfg: dict, path=None, screenshot=None, language=None) -> int:
     vcfg = cfg.get("viewer", {})
     if screenshot is not None:
@@ -109,6 +136,7 @@ def run_viewer(cfg: dict, path=None, screenshot=None, language=None) -> int:
     win.resize(int(w), int(h))
     win.show()
     if screenshot is None:
+        _quit_on_signals(app, win)
         rc = app.exec()
         win.stop_node()
         return int(rc)

@@ -217,7 +217,10 @@ class MainWindow(QMainWindow):
         return self.tr("DICOM node not running")
 
     def _update_node_label(self) -> None:
-        self.node_label.setText(self.node_status_text())
+        text = self.node_status_text()
+        self.node_label.setToolTip(text)
+        # a long folder path must not widen the window past the screen
+        self.node_label.setText(self.node_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 520))
 
     def stop_node(self) -> None:
         if self.node is not None:
@@ -412,6 +415,7 @@ class MainWindow(QMainWindow):
             old = self.cfg
             self.cfg = dlg.saved_config
             self.vcfg = self.cfg.setdefault("viewer", {})
+            self.reviewer = str(self.vcfg.get("reviewer", "") or "") or self.reviewer
             if self.cfg["viewer"].get("language") != current_language():
                 self.set_language(self.cfg["viewer"]["language"])
             if old["node"] != self.cfg["node"] and self.node is not None:

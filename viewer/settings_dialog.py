@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from dicom_node.config import ConfigError, save_config, user_config_path, validate_config
 from viewer.i18n import LANGUAGES, normalize_language
+from viewer.logic.review import ReviewError, check_reviewer
 
 COUNTY = "county"  # name of the destination this dialog edits in cfg["destinations"]
 DEVICES = ("auto", "cpu", "cuda")
@@ -105,6 +106,13 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
         errors += errs
         county = {"ae_title": c_ae, "host": c_host, "port": county_port}
 
+    reviewer = form.get("reviewer", "").strip()
+    if reviewer:
+        try:
+            check_reviewer(reviewer)
+        except ReviewError:
+            errors.append(QCoreApplication.translate(
+                "SettingsDialog", "Reviewer's name: at most 64 characters a part, no backslash"))
     device = form.get("device", "auto")
     if device not in DEVICES:
         errors.append(QCoreApplication.translate("SettingsDialog", "Device must be auto, cpu or cuda"))
@@ -130,6 +138,8 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
     new["ai"]["model"] = model
     new["ai"]["device"] = device
     new.setdefault("viewer", {})["language"] = normalize_language(form.get("language"))
+    if "reviewer" in form:
+        new["viewer"]["reviewer"] = reviewer
     try:
         validate_config(new)
     except ConfigError as exc:
@@ -189,9 +199,11 @@ class SettingsDialog(QDialog):
         model_row.addWidget(self.model_browse)
         self.ai_form.addRow("", model_row)
         self.ai_form.addRow("", self.device)
+        self.reviewer = QLineEdit(str(cfg.get("viewer", {}).get("reviewer", "") or ""))
         self.ui_box = QGroupBox()
         self.ui_form = QFormLayout(self.ui_box)
         self.ui_form.addRow("", self.language)
+        self.ui_form.addRow("", self.reviewer)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -215,12 +227,14 @@ class SettingsDialog(QDialog):
                   (self.node_form, 2, self.tr("Allowed peers\n(AE_TITLE host, one a line):")),
                   (self.county_form, 0, self.tr("AE title:")), (self.county_form, 1, self.tr("Host:")),
                   (self.county_form, 2, self.tr("Port:")), (self.ai_form, 0, self.tr("Model folder:")),
-                  (self.ai_form, 1, self.tr("Device:")), (self.ui_form, 0, self.tr("Language:"))]
+                  (self.ai_form, 1, self.tr("Device:")), (self.ui_form, 0, self.tr("Language:")),
+                  (self.ui_form, 1, self.tr("Reviewer's name:"))]
         for form, row, text in labels:
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if item is not None and item.widget() is not None:
                 item.widget().setText(text)
         self.model.setPlaceholderText(self.tr("empty: the model shipped with township-pacs"))
+        self.reviewer.setPlaceholderText(self.tr("e.g. 王^医生; empty: asked when a review is saved"))
         self.model_browse.setText(self.tr("Browse…"))
         self._update_warning()
 
@@ -239,7 +253,8 @@ class SettingsDialog(QDialog):
         return {"ae_title": self.ae.text(), "port": self.port.text(), "allowed_peers": self.peers.toPlainText(),
                 "county_ae": self.county_ae.text(), "county_host": self.county_host.text(),
                 "county_port": self.county_port.text(), "model": self.model.text(),
-                "device": self.device.currentData(), "language": self.language.currentData()}
+                "device": self.device.currentData(), "language": self.language.currentData(),
+                "reviewer": self.reviewer.text()}
 
     def try_save(self) -> bool:
         """Validate and write; False (nothing written) with `last_errors` set when the input is invalid."""

@@ -315,73 +315,73 @@
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="232" />
+        <location filename="../../viewer/main_window.py" line="235" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="233" />
+        <location filename="../../viewer/main_window.py" line="236" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="252" />
+        <location filename="../../viewer/main_window.py" line="255" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="276" />
+        <location filename="../../viewer/main_window.py" line="279" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292" />
+        <location filename="../../viewer/main_window.py" line="295" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="313" />
+        <location filename="../../viewer/main_window.py" line="316" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="325" />
+        <location filename="../../viewer/main_window.py" line="328" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383" />
+        <location filename="../../viewer/main_window.py" line="386" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="388" />
+        <location filename="../../viewer/main_window.py" line="391" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="395" />
+        <location filename="../../viewer/main_window.py" line="398" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="395" />
+        <location filename="../../viewer/main_window.py" line="398" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="401" />
         <location filename="../../viewer/main_window.py" line="404" />
+        <location filename="../../viewer/main_window.py" line="407" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="418" />
+        <location filename="../../viewer/main_window.py" line="422" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>Node settings saved; they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="424" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -553,177 +553,192 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="26" />
+        <location filename="../../viewer/settings_dialog.py" line="27" />
         <source>%1: the AE title is empty</source>
         <translation>%1: the AE title is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="28" />
+        <location filename="../../viewer/settings_dialog.py" line="29" />
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1: the AE title has more than 16 characters</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="30" />
+        <location filename="../../viewer/settings_dialog.py" line="31" />
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1: the AE title must not contain a backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="32" />
+        <location filename="../../viewer/settings_dialog.py" line="33" />
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1: the AE title must be plain ASCII letters and digits</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="40" />
-        <location filename="../../viewer/settings_dialog.py" line="42" />
+        <location filename="../../viewer/settings_dialog.py" line="41" />
+        <location filename="../../viewer/settings_dialog.py" line="43" />
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1: the port must be a number from 1 to 65535</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="54" />
+        <location filename="../../viewer/settings_dialog.py" line="55" />
         <source>Allowed peers, line %1: write "AE_TITLE host"</source>
         <translation>Allowed peers, line %1: write "AE_TITLE host"</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="58" />
+        <location filename="../../viewer/settings_dialog.py" line="59" />
         <source>Allowed peers, line %1</source>
         <translation>Allowed peers, line %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64" />
+        <location filename="../../viewer/settings_dialog.py" line="65" />
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>Allowed peers, line %1: give an AE title or a host</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="89" />
+        <location filename="../../viewer/settings_dialog.py" line="90" />
         <source>Node AE title</source>
         <translation>Node AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <location filename="../../viewer/settings_dialog.py" line="91" />
         <source>Node port</source>
         <translation>Node port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="99" />
+        <location filename="../../viewer/settings_dialog.py" line="100" />
         <source>County AE title</source>
         <translation>County AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="101" />
+        <location filename="../../viewer/settings_dialog.py" line="102" />
         <source>County host: the host name or address is empty</source>
         <translation>County host: the host name or address is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="103" />
+        <location filename="../../viewer/settings_dialog.py" line="104" />
         <source>County host: the host name must not contain spaces</source>
         <translation>County host: the host name must not contain spaces</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <location filename="../../viewer/settings_dialog.py" line="105" />
         <source>County port</source>
         <translation>County port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <location filename="../../viewer/settings_dialog.py" line="114" />
+        <source>Reviewer's name: at most 64 characters a part, no backslash</source>
+        <translation>Reviewer's name: at most 64 characters a part, no backslash</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="118" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>Device must be auto, cpu or cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="113" />
+        <location filename="../../viewer/settings_dialog.py" line="121" />
         <source>Model: the folder %1 does not exist</source>
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="209" />
+        <location filename="../../viewer/settings_dialog.py" line="221" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="210" />
+        <location filename="../../viewer/settings_dialog.py" line="222" />
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="211" />
+        <location filename="../../viewer/settings_dialog.py" line="223" />
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="212" />
+        <location filename="../../viewer/settings_dialog.py" line="224" />
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="213" />
+        <location filename="../../viewer/settings_dialog.py" line="225" />
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="214" />
-        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <location filename="../../viewer/settings_dialog.py" line="226" />
+        <location filename="../../viewer/settings_dialog.py" line="228" />
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="214" />
-        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <location filename="../../viewer/settings_dialog.py" line="226" />
+        <location filename="../../viewer/settings_dialog.py" line="229" />
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="215" />
+        <location filename="../../viewer/settings_dialog.py" line="227" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <location filename="../../viewer/settings_dialog.py" line="228" />
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <location filename="../../viewer/settings_dialog.py" line="229" />
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <location filename="../../viewer/settings_dialog.py" line="230" />
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <location filename="../../viewer/settings_dialog.py" line="230" />
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <source>Reviewer's name:</source>
+        <translation>Reviewer's name:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="236" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <source>e.g. 王^医生; empty: asked when a review is saved</source>
+        <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="243" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <location filename="../../viewer/settings_dialog.py" line="277" />
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <location filename="../../viewer/settings_dialog.py" line="278" />
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>

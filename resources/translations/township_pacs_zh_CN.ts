@@ -315,73 +315,73 @@
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="232" />
+        <location filename="../../viewer/main_window.py" line="235" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="233" />
+        <location filename="../../viewer/main_window.py" line="236" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="252" />
+        <location filename="../../viewer/main_window.py" line="255" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="276" />
+        <location filename="../../viewer/main_window.py" line="279" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292" />
+        <location filename="../../viewer/main_window.py" line="295" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="313" />
+        <location filename="../../viewer/main_window.py" line="316" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="325" />
+        <location filename="../../viewer/main_window.py" line="328" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383" />
+        <location filename="../../viewer/main_window.py" line="386" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="388" />
+        <location filename="../../viewer/main_window.py" line="391" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="395" />
+        <location filename="../../viewer/main_window.py" line="398" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="395" />
+        <location filename="../../viewer/main_window.py" line="398" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="401" />
         <location filename="../../viewer/main_window.py" line="404" />
+        <location filename="../../viewer/main_window.py" line="407" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="418" />
+        <location filename="../../viewer/main_window.py" line="422" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>节点设置已保存，重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="424" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -553,177 +553,192 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="26" />
+        <location filename="../../viewer/settings_dialog.py" line="27" />
         <source>%1: the AE title is empty</source>
         <translation>%1：AE 名称为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="28" />
+        <location filename="../../viewer/settings_dialog.py" line="29" />
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1：AE 名称超过 16 个字符</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="30" />
+        <location filename="../../viewer/settings_dialog.py" line="31" />
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1：AE 名称不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="32" />
+        <location filename="../../viewer/settings_dialog.py" line="33" />
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1：AE 名称只能使用英文字母和数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="40" />
-        <location filename="../../viewer/settings_dialog.py" line="42" />
+        <location filename="../../viewer/settings_dialog.py" line="41" />
+        <location filename="../../viewer/settings_dialog.py" line="43" />
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="54" />
+        <location filename="../../viewer/settings_dialog.py" line="55" />
         <source>Allowed peers, line %1: write "AE_TITLE host"</source>
         <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="58" />
+        <location filename="../../viewer/settings_dialog.py" line="59" />
         <source>Allowed peers, line %1</source>
         <translation>允许的设备，第 %1 行</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64" />
+        <location filename="../../viewer/settings_dialog.py" line="65" />
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="89" />
+        <location filename="../../viewer/settings_dialog.py" line="90" />
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <location filename="../../viewer/settings_dialog.py" line="91" />
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="99" />
+        <location filename="../../viewer/settings_dialog.py" line="100" />
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="101" />
+        <location filename="../../viewer/settings_dialog.py" line="102" />
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="103" />
+        <location filename="../../viewer/settings_dialog.py" line="104" />
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <location filename="../../viewer/settings_dialog.py" line="105" />
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <location filename="../../viewer/settings_dialog.py" line="114" />
+        <source>Reviewer's name: at most 64 characters a part, no backslash</source>
+        <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="118" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="113" />
+        <location filename="../../viewer/settings_dialog.py" line="121" />
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="209" />
+        <location filename="../../viewer/settings_dialog.py" line="221" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="210" />
+        <location filename="../../viewer/settings_dialog.py" line="222" />
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="211" />
+        <location filename="../../viewer/settings_dialog.py" line="223" />
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="212" />
+        <location filename="../../viewer/settings_dialog.py" line="224" />
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="213" />
+        <location filename="../../viewer/settings_dialog.py" line="225" />
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="214" />
-        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <location filename="../../viewer/settings_dialog.py" line="226" />
+        <location filename="../../viewer/settings_dialog.py" line="228" />
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="214" />
-        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <location filename="../../viewer/settings_dialog.py" line="226" />
+        <location filename="../../viewer/settings_dialog.py" line="229" />
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="215" />
+        <location filename="../../viewer/settings_dialog.py" line="227" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="216" />
+        <location filename="../../viewer/settings_dialog.py" line="228" />
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="217" />
+        <location filename="../../viewer/settings_dialog.py" line="229" />
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <location filename="../../viewer/settings_dialog.py" line="230" />
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="218" />
+        <location filename="../../viewer/settings_dialog.py" line="230" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <source>Reviewer's name:</source>
+        <translation>审核医生姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="236" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <source>e.g. 王^医生; empty: asked when a review is saved</source>
+        <translation>例如 王^医生；留空则在保存审核时询问</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="243" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <location filename="../../viewer/settings_dialog.py" line="277" />
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <location filename="../../viewer/settings_dialog.py" line="278" />
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>

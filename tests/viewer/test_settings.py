@@ -12,7 +12,7 @@ pytestmark = pytest.mark.gui
 
 GOOD = {"ae_title": "CLINIC_A", "port": "11113", "allowed_peers": "MOBILE_CT 192.168.1.20\n* 10.0.0.7\n",
         "county_ae": "COUNTY_PACS", "county_host": "10.1.1.1", "county_port": "104", "model": "",
-        "device": "cpu", "language": "en"}
+        "device": "cpu", "language": "en", "reviewer": "李^医生"}
 
 
 @pytest.mark.parametrize("field,value", [
@@ -20,7 +20,7 @@ GOOD = {"ae_title": "CLINIC_A", "port": "11113", "allowed_peers": "MOBILE_CT 192
     ("port", "0"), ("port", "65536"), ("port", "eleven"), ("port", ""),
     ("allowed_peers", "MOBILE_CT 10.0.0.1 extra"), ("allowed_peers", "TOO_LONG_AE_TITLE_X 10.0.0.1"),
     ("county_host", ""), ("county_port", "99999"), ("county_ae", ""), ("county_ae", "C\\P"),
-    ("device", "tpu"), ("model", "/no/such/model/folder"),
+    ("device", "tpu"), ("model", "/no/such/model/folder"), ("reviewer", "a\\b"), ("reviewer", "x" * 65),
 ])
 def test_invalid_input_is_refused(shell_cfg, field, value):
     cfg, errors = apply_form(shell_cfg, {**GOOD, field: value})
@@ -38,6 +38,7 @@ def test_valid_form(shell_cfg):
     assert county == {"name": "county", "kind": "dicom", "ae_title": "COUNTY_PACS", "host": "10.1.1.1", "port": 104}
     assert any(d["name"] == "backup" for d in new["destinations"])  # other destinations are kept
     assert new["ai"]["device"] == "cpu" and new["viewer"]["language"] == "en"
+    assert new["viewer"]["reviewer"] == "李^医生"
     assert shell_cfg["node"]["ae_title"] == "TPACS"  # the running config is not changed in place
     # an empty county section removes the county destination and nothing else
     new2, errors = apply_form(new, {**GOOD, "county_ae": "", "county_host": "", "county_port": ""})
@@ -54,6 +55,7 @@ def _fill(dlg: SettingsDialog, form: dict) -> None:
     dlg.model.setText(form["model"])
     dlg.device.setCurrentIndex(dlg.device.findData(form["device"]))
     dlg.language.setCurrentIndex(dlg.language.findData(form["language"]))
+    dlg.reviewer.setText(form["reviewer"])
 
 
 def test_dialog_saves_only_valid_settings(qtbot, shell_cfg, tmp_path):
@@ -77,7 +79,7 @@ def test_dialog_saves_only_valid_settings(qtbot, shell_cfg, tmp_path):
     assert saved["node"]["ae_title"] == "CLINIC_A" and saved["node"]["port"] == 11113
     assert saved["node"]["allowed_peers"][0] == {"ae_title": "MOBILE_CT", "host": "192.168.1.20"}
     assert saved["destinations"][0]["host"] == "10.1.1.1" and saved["ai"]["device"] == "cpu"
-    assert saved["viewer"]["language"] == "en"
+    assert saved["viewer"]["language"] == "en" and saved["viewer"]["reviewer"] == "李^医生"
 
     # reopening shows what was saved
     again = SettingsDialog(saved, save_path=path)
