@@ -103,13 +103,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.node_label)
 
         self._build_menus()
-        self.browser.study_activated.connect(self.open_study)
+        self.browser.study_activated.connect(self._activate_study)
         self.reading.progress.connect(self._progress)
         self.reading.loaded.connect(self._loaded)
         self.reading.load_failed.connect(self._load_failed)
         self.reading.bad_files.connect(self._bad_files)
         self.panel.finding_selected.connect(self.reading.center_on)
         self.panel.overlays_toggled.connect(self.reading.set_overlays_visible)
+        overlay_action = getattr(self.reading, "overlay_action", None)
+        if overlay_action is not None:  # the view's own toolbar toggle and the panel's box stay in step
+            overlay_action.toggled.connect(self._overlay_toggled_in_view)
         self.panel.findings_changed.connect(self._findings_changed)
         self.panel.save_requested.connect(self._save_clicked)
         self.retranslate_ui()
@@ -291,7 +294,26 @@ class MainWindow(QMainWindow):
         self.study_opened.emit(label)
         return True
 
+    def confirm_discard(self) -> bool:
+        """Before another study replaces an unsaved review: ask, so no decision is lost by a stray click."""
+        if self.review is None or not self.review.dirty:
+            return True
+        box = QMessageBox.question(self, self.tr("Unsaved review"),
+                                   self.tr("The review has not been saved. Discard it?"))
+        return box == QMessageBox.StandardButton.Yes
+
+    def _activate_study(self, study_uid: str) -> None:
+        if self.confirm_discard():
+            self.open_study(study_uid)
+
+    def _overlay_toggled_in_view(self, on: bool) -> None:
+        self.panel.overlays.blockSignals(True)
+        self.panel.overlays.setChecked(on)
+        self.panel.overlays.blockSignals(False)
+
     def _ask_open_folder(self) -> None:
+        if not self.confirm_discard():
+            return
         d = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of DICOM files"))
         if d:
             if (Path(d) / "index.sqlite").is_file():

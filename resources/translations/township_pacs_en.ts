@@ -250,138 +250,144 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="140" />
+        <location filename="../../viewer/main_window.py" line="143" />
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="141" />
+        <location filename="../../viewer/main_window.py" line="144" />
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="142" />
+        <location filename="../../viewer/main_window.py" line="145" />
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="143" />
+        <location filename="../../viewer/main_window.py" line="146" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="144" />
+        <location filename="../../viewer/main_window.py" line="147" />
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="145" />
+        <location filename="../../viewer/main_window.py" line="148" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="146" />
+        <location filename="../../viewer/main_window.py" line="149" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="147" />
+        <location filename="../../viewer/main_window.py" line="150" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="209" />
+        <location filename="../../viewer/main_window.py" line="212" />
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="211" />
+        <location filename="../../viewer/main_window.py" line="214" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="214" />
+        <location filename="../../viewer/main_window.py" line="217" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="216" />
+        <location filename="../../viewer/main_window.py" line="219" />
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="217" />
+        <location filename="../../viewer/main_window.py" line="220" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="235" />
+        <location filename="../../viewer/main_window.py" line="238" />
+        <location filename="../../viewer/main_window.py" line="301" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="236" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="255" />
+        <location filename="../../viewer/main_window.py" line="258" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="279" />
+        <location filename="../../viewer/main_window.py" line="282" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295" />
+        <location filename="../../viewer/main_window.py" line="302" />
+        <source>The review has not been saved. Discard it?</source>
+        <translation>The review has not been saved. Discard it?</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="317" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="316" />
+        <location filename="../../viewer/main_window.py" line="338" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="328" />
+        <location filename="../../viewer/main_window.py" line="350" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="386" />
+        <location filename="../../viewer/main_window.py" line="408" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="413" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="398" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="398" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="404" />
-        <location filename="../../viewer/main_window.py" line="407" />
+        <location filename="../../viewer/main_window.py" line="426" />
+        <location filename="../../viewer/main_window.py" line="429" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="422" />
+        <location filename="../../viewer/main_window.py" line="444" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>Node settings saved; they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="424" />
+        <location filename="../../viewer/main_window.py" line="446" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>

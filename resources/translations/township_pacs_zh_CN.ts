@@ -250,138 +250,144 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="140" />
+        <location filename="../../viewer/main_window.py" line="143" />
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="141" />
+        <location filename="../../viewer/main_window.py" line="144" />
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="142" />
+        <location filename="../../viewer/main_window.py" line="145" />
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="143" />
+        <location filename="../../viewer/main_window.py" line="146" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="144" />
+        <location filename="../../viewer/main_window.py" line="147" />
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="145" />
+        <location filename="../../viewer/main_window.py" line="148" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="146" />
+        <location filename="../../viewer/main_window.py" line="149" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="147" />
+        <location filename="../../viewer/main_window.py" line="150" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="209" />
+        <location filename="../../viewer/main_window.py" line="212" />
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="211" />
+        <location filename="../../viewer/main_window.py" line="214" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="214" />
+        <location filename="../../viewer/main_window.py" line="217" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="216" />
+        <location filename="../../viewer/main_window.py" line="219" />
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="217" />
+        <location filename="../../viewer/main_window.py" line="220" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="235" />
+        <location filename="../../viewer/main_window.py" line="238" />
+        <location filename="../../viewer/main_window.py" line="301" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="236" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="255" />
+        <location filename="../../viewer/main_window.py" line="258" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="279" />
+        <location filename="../../viewer/main_window.py" line="282" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295" />
+        <location filename="../../viewer/main_window.py" line="302" />
+        <source>The review has not been saved. Discard it?</source>
+        <translation>审核尚未保存。要放弃吗？</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="317" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="316" />
+        <location filename="../../viewer/main_window.py" line="338" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="328" />
+        <location filename="../../viewer/main_window.py" line="350" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="386" />
+        <location filename="../../viewer/main_window.py" line="408" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="391" />
+        <location filename="../../viewer/main_window.py" line="413" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="398" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="398" />
+        <location filename="../../viewer/main_window.py" line="420" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="404" />
-        <location filename="../../viewer/main_window.py" line="407" />
+        <location filename="../../viewer/main_window.py" line="426" />
+        <location filename="../../viewer/main_window.py" line="429" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="422" />
+        <location filename="../../viewer/main_window.py" line="444" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>节点设置已保存，重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="424" />
+        <location filename="../../viewer/main_window.py" line="446" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>

@@ -155,3 +155,35 @@ def test_double_click_opens_study(browser, qtbot):
         qtbot.mouseClick(browser.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(browser.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert sig.args == [uid]
+
+
+# ---------------------------------------------------------------- the worklist logic under the browser (no Qt)
+def test_display_name_and_facts():
+    from viewer.logic.worklist import age_years, findings_count, image_modalities
+
+    assert display_name("王^小明") == "王小明"
+    assert display_name("DOE^JOHN^^DR") == "DOE JOHN DR"
+    assert display_name("Wang^Xiaoming=王^小明=wang^xiao ming") == "王小明"
+    assert display_name("Wang^Xiaoming==") == "Wang Xiaoming"
+    assert display_name("") == ""
+    assert age_years("19650101", "20240115") == 59 and age_years("19650116", "20240115") == 58
+    assert age_years("", "20240115") is None and age_years("1965", "20240115") is None
+    assert findings_count("3 findings") == 3 and findings_count('{"n_findings": 0}') == 0
+    assert findings_count("done") is None
+    assert image_modalities("CT\\SR\\SEG\\PR") == "CT" and image_modalities("SR") == "SR"
+
+
+def test_filter_matching():
+    from types import SimpleNamespace
+
+    from viewer.logic.worklist import StudyFilter, matches
+
+    rec = SimpleNamespace(patient_name="王^小明", patient_id="PH000040", study_date="20240115",
+                          modalities="CT\\SR", ai_state="done", forward_state="failed")
+    assert matches(rec, StudyFilter())
+    assert matches(rec, StudyFilter(text="王小明")) and matches(rec, StudyFilter(text="ph0000"))
+    assert not matches(rec, StudyFilter(text="李"))
+    assert matches(rec, StudyFilter(date_from="20240115", date_to="20240115"))
+    assert not matches(rec, StudyFilter(date_from="20240116"))
+    assert matches(rec, StudyFilter(modality="sr")) and not matches(rec, StudyFilter(modality="DX"))
+    assert matches(rec, StudyFilter(status="fwd:failed")) and not matches(rec, StudyFilter(status="ai:failed"))
