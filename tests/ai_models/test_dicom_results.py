@@ -308,13 +308,15 @@ def test_an_sr_that_is_no_measurement_report_is_refused(phantom):
         findings_from_sr(sr)
 
 
-def test_overlapping_nodules_each_keep_their_whole_mask(phantom):
+def test_overlapping_nodules_each_keep_their_whole_mask(phantom, tmp_path):
     """A small finding inside a larger one: both segments cover the shared centre."""
     _, headers, report = phantom
     big = report.findings[0]
     small = Finding(center_lps_mm=big.center_lps_mm, diameter_mm=6.0, volume_mm3=113.0, score=0.4, kind="solid")
     two = FindingsReport(report.study_uid, report.series_uid, MODEL, [big, small])
     seg = write_results(two, headers)[1]
+    seg.save_as(tmp_path / "seg.dcm", enforce_file_format=True)
+    assert dciodvfy_errors(tmp_path / "seg.dcm") == []
     frames = seg.pixel_array.reshape(-1, seg.Rows, seg.Columns)
     k, r, c = _pixel_of(headers, big.center_lps_mm)
     covered = set()
