@@ -15,6 +15,10 @@ from viewer.logic.volume import LoadError, iter_load_series
 
 log = logging.getLogger(__name__)
 
+# Loaders still running: a QThread object destroyed while its thread runs aborts the process, which
+# would happen if the widget that started it went away first. They hold themselves here until done.
+_RUNNING: set["SeriesLoader"] = set()
+
 
 class SeriesLoader(QThread):
     first = Signal(object, object)  # image (modality values), meta dict
@@ -33,6 +37,14 @@ class SeriesLoader(QThread):
 
     def cancel(self) -> None:
         self._cancelled = True
+
+    def start(self, *args) -> None:
+        _RUNNING.add(self)
+        self.finished.connect(self._forget)
+        super().start(*args)
+
+    def _forget(self) -> None:
+        _RUNNING.discard(self)
 
     def run(self) -> None:
         last = 0.0

@@ -431,3 +431,23 @@ def test_long_drawing_sessions_do_not_abort_the_interpreter():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-2000:]
+
+
+def test_opening_another_series_while_loading_and_closing_mid_load(qtbot, ct_small, dx_phantom):
+    folder, truth, files = ct_small
+    w = ReadingWidget()
+    qtbot.addWidget(w)
+    w.resize(900, 700)
+    w.show()
+    w.load(files)  # the CT starts loading ...
+    with qtbot.waitSignal(w.loaded, timeout=60_000):
+        w.load(dicom_files(dx_phantom))  # ... and the user opens the radiograph instead
+    qtbot.wait(50)
+    assert w.radiograph is not None and w.volume is None  # the CT's late events were dropped
+    assert w.stack.currentWidget() is w.dx.view
+    # closing the window while a series is still loading neither hangs nor aborts the process
+    w2 = ReadingWidget()
+    w2.load(files)
+    w2.close()
+    w2.deleteLater()
+    qtbot.wait(100)

@@ -36,7 +36,6 @@ class ReadingWidget(QWidget):
         self.radiograph: Radiograph | None = None
         self.report = None
         self._loader: SeriesLoader | None = None
-        self._old_loaders: list[SeriesLoader] = []
         self._bad: list[tuple[str, str]] = []
         self._loaded = False
         self._build()
@@ -170,7 +169,7 @@ class ReadingWidget(QWidget):
             self.empty.setText(self.tr("No images to show"))
             self.load_failed.emit(self.tr("no files to load"))
             return
-        loader = SeriesLoader(files, self)
+        loader = SeriesLoader(files)  # no Qt parent: see loader._RUNNING
         loader.first.connect(self._on_first)
         loader.progress.connect(self._on_progress)
         loader.bad.connect(self._on_bad)
@@ -254,8 +253,7 @@ class ReadingWidget(QWidget):
                     sig.disconnect()
                 except (RuntimeError, TypeError):
                     pass
-            if not old.wait(5000):  # a file read in progress finishes, then the thread sees cancel
-                self._old_loaders.append(old)  # keep it referenced until it ends
+            old.wait(5000)  # a file read in progress finishes, then the thread sees cancel
 
     def _on_first(self, image, meta) -> None:
         if image is not None and image.ndim == 2 and meta.get("modality") in ("CT", "MR", "PT", "NM"):
