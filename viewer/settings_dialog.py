@@ -17,7 +17,7 @@ from dicom_node.config import ConfigError, save_config, user_config_path, valida
 from viewer.i18n import LANGUAGES, normalize_language
 from viewer.logic.review import ReviewError, check_reviewer
 
-COUNTY = "county"  # name of the destination this dialog edits in cfg["destinations"]
+COUNTY = "county"  # name of the destination this dialog edits in cfg["forwarding"]["destinations"]
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -72,12 +72,17 @@ def format_peers(peers: list[dict]) -> str:
     return "\n".join(f"{p.get('ae_title') or '*'} {p.get('host', '')}".strip() for p in peers)
 
 
+def _destinations(cfg: dict) -> list[dict]:
+    return cfg.get("forwarding", {}).get("destinations", []) or []
+
+
 def county_destination(cfg: dict) -> dict | None:
-    for d in cfg.get("destinations", []) or []:
+    """The forwarding destination this dialog edits: the one named "county", else (a config written by
+    hand) the first DICOM C-STORE destination."""
+    for d in _destinations(cfg):
         if d.get("name") == COUNTY:
             return d
-    # A config written by hand may name it otherwise: the first DICOM (C-STORE) destination then.
-    return next((d for d in cfg.get("destinations", []) or [] if d.get("kind", "dicom") == "dicom"), None)
+    return next((d for d in _destinations(cfg) if d.get("kind", "dicom") == "dicom"), None)
 
 
 def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
@@ -125,7 +130,7 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
     new["node"]["ae_title"] = form["ae_title"].strip()
     new["node"]["port"] = port
     new["node"]["allowed_peers"] = peers
-    dests = list(new.get("destinations") or [])
+    dests = list(_destinations(new))
     old = county_destination(new)
     pos = next((i for i, d in enumerate(dests) if d is old), None)
     if pos is not None:
@@ -134,7 +139,7 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
         entry = copy.deepcopy(old or {})
         entry.update({"name": entry.get("name") or COUNTY, "kind": entry.get("kind") or "dicom", **county})
         dests.insert(pos or 0, entry)
-    new["destinations"] = dests
+    new.setdefault("forwarding", {})["destinations"] = dests
     new["ai"]["model"] = model
     new["ai"]["device"] = device
     new.setdefault("viewer", {})["language"] = normalize_language(form.get("language"))
@@ -142,6 +147,11 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
         new["viewer"]["reviewer"] = reviewer
     try:
         validate_config(new)
+        from dicom_node.forward import parse_destinations, parse_rules
+
+        parse_rules(new, parse_destinations(new))  # what the forwarder will read, checked the same way
+    except ImportError:
+        pass
     except ConfigError as exc:
         return cfg, [str(exc)]
     return new, []

@@ -29,20 +29,20 @@ def test_invalid_input_is_refused(shell_cfg, field, value):
 
 
 def test_valid_form(shell_cfg):
-    shell_cfg["destinations"] = [{"name": "backup", "kind": "stow", "url": "http://10.2.2.2/dicom-web"}]
+    shell_cfg["forwarding"]["destinations"] = [{"name": "backup", "kind": "stow", "url": "http://10.2.2.2/dicom-web"}]
     new, errors = apply_form(shell_cfg, GOOD)
     assert errors == []
     assert new["node"]["ae_title"] == "CLINIC_A" and new["node"]["port"] == 11113
     assert new["node"]["allowed_peers"] == [{"ae_title": "MOBILE_CT", "host": "192.168.1.20"}, {"host": "10.0.0.7"}]
-    county = next(d for d in new["destinations"] if d["name"] == "county")
+    county = next(d for d in new["forwarding"]["destinations"] if d["name"] == "county")
     assert county == {"name": "county", "kind": "dicom", "ae_title": "COUNTY_PACS", "host": "10.1.1.1", "port": 104}
-    assert any(d["name"] == "backup" for d in new["destinations"])  # other destinations are kept
+    assert any(d["name"] == "backup" for d in new["forwarding"]["destinations"])  # others are kept
     assert new["ai"]["device"] == "cpu" and new["viewer"]["language"] == "en"
     assert new["viewer"]["reviewer"] == "李^医生"
     assert shell_cfg["node"]["ae_title"] == "TPACS"  # the running config is not changed in place
     # an empty county section removes the county destination and nothing else
     new2, errors = apply_form(new, {**GOOD, "county_ae": "", "county_host": "", "county_port": ""})
-    assert errors == [] and [d["name"] for d in new2["destinations"]] == ["backup"]
+    assert errors == [] and [d["name"] for d in new2["forwarding"]["destinations"]] == ["backup"]
 
 
 def _fill(dlg: SettingsDialog, form: dict) -> None:
@@ -78,7 +78,7 @@ def test_dialog_saves_only_valid_settings(qtbot, shell_cfg, tmp_path):
     saved = load_config(path)
     assert saved["node"]["ae_title"] == "CLINIC_A" and saved["node"]["port"] == 11113
     assert saved["node"]["allowed_peers"][0] == {"ae_title": "MOBILE_CT", "host": "192.168.1.20"}
-    assert saved["destinations"][0]["host"] == "10.1.1.1" and saved["ai"]["device"] == "cpu"
+    assert saved["forwarding"]["destinations"][0]["host"] == "10.1.1.1" and saved["ai"]["device"] == "cpu"
     assert saved["viewer"]["language"] == "en" and saved["viewer"]["reviewer"] == "李^医生"
 
     # reopening shows what was saved
