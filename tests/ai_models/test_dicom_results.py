@@ -14,7 +14,8 @@ import numpy as np
 import pydicom
 import pytest
 
-from ai_models.dicom_results import findings_from_seg, findings_from_sr, write_results, write_review_sr
+from ai_models.dicom_results import (findings_from_seg, findings_from_sr, is_review_sr, write_results,
+                                     write_review_sr)
 from ai_models.findings import Finding, FindingsReport, ModelInfo
 from tests.conftest import dicom_files, ground_truth
 
@@ -185,12 +186,14 @@ def test_review_sr_records_decisions_corrections_and_the_verifying_reader(phanto
     assert [f.tracking_uid for f in back.findings[:-1]] == [f.tracking_uid for f in ai.findings[:-1]]
     assert np.allclose(back.findings[-1].center_lps_mm, added.center_lps_mm, atol=1e-3)
     assert back.model.name == MODEL.name
+    assert is_review_sr(ds) and not is_review_sr(pydicom.dcmread(written[1][0]))
 
 
 def test_review_sr_unverified_and_bad_arguments(phantom):
     gt, headers, report = phantom
     sr = write_review_sr(report, headers, "Li^Lei", [None] * len(report.findings), verified=False)
     assert sr.VerificationFlag == "UNVERIFIED" and "VerifyingObserverSequence" not in sr
+    assert not is_review_sr(sr)  # nothing decided, nothing verified: no different from the AI's SR
     with pytest.raises(ValueError, match="decisions"):
         write_review_sr(report, headers, "Li^Lei", [True])
     with pytest.raises(ValueError, match="name"):
