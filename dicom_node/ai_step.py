@@ -126,11 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     except StepError as exc:
         print(f"ai_step: {exc}", file=sys.stderr)
         return exc.code
-    except Exception as exc:  # a bug or an archive fault: say so in one line, then the traceback
+    except Exception as exc:  # a bug or an archive fault: the traceback, then one line that says what failed
         import traceback
 
-        print(f"ai_step: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         traceback.print_exc()
+        # Last, because the pipeline records the last stderr line as the study's failure reason.
+        print(f"ai_step: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result), flush=True)
     return 0
