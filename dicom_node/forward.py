@@ -279,6 +279,8 @@ class Forwarder:
                         raise _Interrupted(n_sent)
                     status, ts = self._store_one(assoc, inst)
                     if status is None:
+                        # it left, but no answer came: logged, and sent again on the next attempt
+                        self.queue.audit(job, inst.sop_instance_uid, None, self._audit_info(dest, inst, ts, "error"))
                         raise _with_sent(SendError(f"{dest.peer} dropped the association after {n_sent} "
                                                    f"instances (no response to C-STORE)"), n_sent)
                     result = _status_result(status)

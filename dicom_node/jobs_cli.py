@@ -50,4 +50,24 @@ def jobs_main(cfg: dict, action: str = "list", job_id: int | None = None, out=No
                       + (f", {a.error}" if a.error else ""), file=out)
     if not jobs:
         print("(no forwarding jobs)", file=out)
+    if job_id is None:
+        _ai_jobs(db.parent, out)
     return 0
+
+
+def _ai_jobs(storage, out) -> None:
+    """Studies whose AI step is waiting, running or failed (the AI's own queue is the studies table)."""
+    try:
+        from dicom_node.archive import Archive
+
+        archive = Archive(storage)
+        uids = archive.studies_with_ai_state("pending", "running", "failed")
+    except Exception as exc:  # the forwarding list above is what this command is for
+        print(f"(AI jobs not readable: {exc})", file=out)
+        return
+    if uids:
+        print("\nAI:", file=out)
+    for uid in uids:
+        st = archive.study(uid)
+        if st is not None:
+            print(f"  {st.ai_state:9} {uid} {st.patient_name} {st.ai_detail}", file=out)
