@@ -65,6 +65,7 @@ REQUIRED_UIDS = (("SOPInstanceUID", 0x00080018), ("StudyInstanceUID", 0x0020000D
                  ("SeriesInstanceUID", 0x0020000E))
 _UID_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 
+_VR_OF_BYTES = {vr.encode(): vr for vr in VALID_VRS}
 _DS, _SQ, _FRAG = 0, 1, 2
 
 
@@ -109,9 +110,12 @@ class _Frame:
         self.items = 0
 
 
-def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFAULT_MAX_DEPTH) -> dict:
+def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFAULT_MAX_DEPTH,
+                 start: int = 0) -> dict:
     """Check the structure of an encoded data set without recursion; raise Rejected on any fault.
 
+    `buf` is bytes or an mmap (slices are bytes, no copies of values); the data set runs from `start`
+    to the end of `buf`, and byte positions in reasons count from the start of `buf`.
     Returns facts about the top level: {"pixel": (vr, length, encapsulated, n_fragments) | None,
     "n_elements": N}.
     """
@@ -119,7 +123,7 @@ def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFA
     u16 = struct.Struct("<H" if little else ">H").unpack_from
     u32 = struct.Struct("<I" if little else ">I").unpack_from
     tagfmt = struct.Struct("<HH" if little else ">HH").unpack_from
-    pos = 0
+    pos = start
     stack = [_Frame(_DS, n, n, 0, implicit)]
     pixel = None
     n_elements = 0
@@ -127,7 +131,7 @@ def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFA
     def short(where: int, limit: int, what: str):
         if limit == n:
             raise Rejected(STATUS_TRUNCATED, f"truncated: {what} at byte {where} runs past the end of the data set "
-                                             f"({n} bytes)")
+                                             f"(byte {n})")
         raise Rejected(STATUS_BAD_LENGTH, f"lying length: {what} at byte {where} runs past the end of its "
                                           f"enclosing item/sequence (ends at byte {limit})")
 
@@ -161,10 +165,10 @@ def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFA
                 length = u32(buf, pos + 4)[0]
                 pos += 8
             else:
-                raw_vr = bytes(buf[pos + 4:pos + 6])
-                vr = raw_vr.decode("latin-1")
-                if vr not in VALID_VRS:
-                    raise Rejected(STATUS_BAD_VR, f"bogus VR {raw_vr!r} for element {_tag(tag)} at byte {pos}")
+                vr = _VR_OF_BYTES.get(buf[pos + 4:pos + 6])
+                if vr is None:
+                    raise Rejected(STATUS_BAD_VR, f"bogus VR {bytes(buf[pos + 4:pos + 6])!r} for element {_tag(tag)} "
+                                                  f"at byte {pos}")
                 if vr in LONG_VRS:
                     if pos + 12 > f.limit:
                         short(pos, f.limit, f"the header of {_tag(tag)}")
@@ -364,7 +368,7 @@ def check_received(path: Path, context_sop_class: str, context_transfer_syntax: 
 
 
 def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int) -> dict:
-    if bytes(buf[128:132]) != b"DICM":
+    if buf[128:132] != b"DICM":
         raise Rejected(STATUS_CANNOT_UNDERSTAND, "no 'DICM' prefix: not the file the receiver wrote")
     if any(buf[:128]):
         # pynetdicom writes zeros; a file from anywhere else must not bring an executable preamble along
@@ -374,25 +378,23 @@ def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int) -> dict:
     if meta_ts and meta_ts != str(ts):
         raise Rejected(STATUS_BAD_ENCODING, f"transfer syntax {meta_ts} in the file meta differs from the "
                                             f"presentation context's {ts}")
-    data = memoryview(buf)[start:]
-    try:
-        if ts.is_deflated:
-            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            try:
-                raw = inflater.decompress(data, max_inflated + 1)
-            except zlib.error as exc:
-                raise Rejected(STATUS_BAD_ENCODING, f"deflated data set does not inflate: {exc}") from exc
-            if len(raw) > max_inflated or inflater.unconsumed_tail:
-                raise Rejected(STATUS_BAD_ENCODING, f"deflated data set inflates beyond {max_inflated} bytes")
-            data.release()
-            data = memoryview(raw)
-        if len(data) == 0:
-            raise Rejected(STATUS_TRUNCATED, "empty data set")
-        if len(data) >= 132 and bytes(data[128:132]) == b"DICM":
-            raise Rejected(STATUS_PREAMBLE, "the data set starts with a 128-byte preamble and 'DICM': a whole file "
-                                            "was sent as a data set")
-        facts = walk_dataset(data, implicit=ts.is_implicit_VR, little=ts.is_little_endian, max_depth=max_depth)
-    finally:
-        data.release()
+    data = buf
+    if ts.is_deflated:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            with memoryview(buf) as view:
+                data = inflater.decompress(view[start:], max_inflated + 1)
+        except zlib.error as exc:
+            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set does not inflate: {exc}") from exc
+        if len(data) > max_inflated or inflater.unconsumed_tail:
+            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set inflates beyond {max_inflated} bytes")
+        start = 0
+    if len(data) - start <= 0:
+        raise Rejected(STATUS_TRUNCATED, "empty data set")
+    if len(data) - start >= 132 and data[start + 128:start + 132] == b"DICM":
+        raise Rejected(STATUS_PREAMBLE, "the data set starts with a 128-byte preamble and 'DICM': a whole file "
+                                        "was sent as a data set")
+    facts = walk_dataset(data, implicit=ts.is_implicit_VR, little=ts.is_little_endian, max_depth=max_depth,
+                         start=start)
     facts["meta"] = meta
     return facts
