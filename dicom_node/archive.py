@@ -551,6 +551,11 @@ class Archive:
         return [r[0] for r in self._conn().execute(
             f"SELECT study_uid FROM studies WHERE ai_state IN ({q}) ORDER BY stable_at", states).fetchall()]
 
+    def stable_without_ai_state(self) -> list[str]:
+        """Stable studies the pipeline never saw (the node died between recording and announcing)."""
+        return [r[0] for r in self._conn().execute(
+            "SELECT study_uid FROM studies WHERE stable_at IS NOT NULL AND ai_state = '' ORDER BY stable_at")]
+
     def delete_study(self, study_uid: str) -> int:
         """Remove a study's files and rows; returns the number of instances removed."""
         rows = self._conn().execute("SELECT path FROM instances WHERE study_uid=?", (study_uid,)).fetchall()

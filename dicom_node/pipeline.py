@@ -67,6 +67,9 @@ class Pipeline:
         for uid in self.archive.studies_with_ai_state("pending", "running"):
             log.info("re-running the AI step for %s (left unfinished by the previous run)", uid)
             self._enqueue(uid)
+        for uid in self.archive.stable_without_ai_state():
+            log.info("study %s became stable while no pipeline ran: deciding on the AI now", uid)
+            self.on_stable(uid)
 
     def _finish_skipped(self, study_uid: str, reason: str) -> None:
         self.archive.set_ai_state(study_uid, "skipped", reason)
