@@ -217,24 +217,26 @@ def _fix_charset(ds: Dataset) -> Dataset:
 
 
 # ----------------------------------------------------------------------------------------------- SR
+def _algorithm(m: ModelInfo):
+    """TID 4019 algorithm identification; what the model was trained on goes in as a parameter."""
+    from highdicom.sr import AlgorithmIdentification
+
+    return AlgorithmIdentification(name=m.name or "unknown model", version=m.version or "unknown",
+                                   parameters=[f"trained_on: {m.trained_on}"] if m.trained_on else None,
+                                   manufacturer=MANUFACTURER)
+
+
 def _measurement_groups(report: FindingsReport, grid: _Grid, tracking_uids: list[str],
                         decisions: list[bool | None] | None = None):
-    from highdicom.sr import (AlgorithmIdentification, FindingSite, Measurement, QualitativeEvaluation,
-                              SourceSeriesForSegmentation, TrackingIdentifier,
-                              VolumeSurface, VolumetricROIMeasurementsAndQualitativeEvaluations)
+    from highdicom.sr import (FindingSite, Measurement, QualitativeEvaluation, SourceSeriesForSegmentation,
+                              TrackingIdentifier, VolumeSurface, VolumetricROIMeasurementsAndQualitativeEvaluations)
 
     frame_uid = str(grid.datasets[0].FrameOfReferenceUID)
     series_uid = str(grid.datasets[0].SeriesInstanceUID)
-    m = report.model
-    algorithm = AlgorithmIdentification(name=m.name or "unknown model", version=m.version or "unknown",
-                                        parameters=[f"trained_on: {m.trained_on}"] if m.trained_on else None,
-                                        manufacturer=MANUFACTURER)
+    algorithm = _algorithm(report.model)
     groups = []
-    n_ai = 0
     for i, (f, uid) in enumerate(zip(report.findings, tracking_uids)):
         reader_added = decisions is not None and not f.tracking_uid
-        if not reader_added:
-            n_ai += 1
         label = f"Reader nodule {i + 1}" if reader_added else f"Nodule {i + 1}"
         measurements = [
             Measurement(name=codes.SCT.LongAxis, value=round(float(f.diameter_mm), 3), unit=codes.UCUM.Millimeter),
@@ -270,17 +272,13 @@ def _measurement_groups(report: FindingsReport, grid: _Grid, tracking_uids: list
 
 def _no_nodule_group(report: FindingsReport, uid):
     """TID 1500 needs one measurement group: with no findings it says "nodule: absent" (no ROI)."""
-    from highdicom.sr import (AlgorithmIdentification, FindingSite, MeasurementsAndQualitativeEvaluations,
-                              QualitativeEvaluation, TrackingIdentifier)
+    from highdicom.sr import FindingSite, MeasurementsAndQualitativeEvaluations, QualitativeEvaluation, TrackingIdentifier
 
-    m = report.model
     return MeasurementsAndQualitativeEvaluations(
         tracking_identifier=TrackingIdentifier(uid=uid(), identifier="No nodules found"),
         finding_type=codes.SCT.Nodule,
         finding_sites=[FindingSite(anatomic_location=codes.SCT.Lung)],
-        algorithm_id=AlgorithmIdentification(name=m.name or "unknown model", version=m.version or "unknown",
-                                             parameters=[f"trained_on: {m.trained_on}"] if m.trained_on else None,
-                                             manufacturer=MANUFACTURER),
+        algorithm_id=_algorithm(report.model),
         qualitative_evaluations=[QualitativeEvaluation(codes.DCM.PresenceOfProperty, codes.DCM.Absent)],
     )
 
