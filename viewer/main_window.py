@@ -411,8 +411,22 @@ class MainWindow(QMainWindow):
                                      archive=self.archive if self.folder is None else None, folder=self.folder)
         self.reviewer = reviewer
         self.statusBar().showMessage(self.tr("Review saved by %1").replace("%1", reviewer))
+        self._forward_now(str(ds.StudyInstanceUID))
         self.browser.refresh()
         return where
+
+    def _forward_now(self, study_uid: str) -> None:
+        """A study already handed to forwarding gets the review SR sent now rather than at the next rescan.
+        A study not yet ready (AI still running) is left alone: the SR goes with it when it is."""
+        fw = getattr(self.node, "forwarder", None)
+        if fw is None or self.archive is None or self.folder is not None:
+            return
+        try:
+            study = self.archive.study(study_uid)
+            if study is not None and study.forward_state:
+                fw.on_study_ready(study_uid, reason="review")
+        except Exception:  # noqa: BLE001 - the rescan still sends it later
+            log.exception("could not queue the review for forwarding")
 
     def _save_clicked(self) -> None:
         reviewer = self.reviewer

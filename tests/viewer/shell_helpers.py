@@ -52,13 +52,19 @@ def _gb18030_study(out: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shell_archive_root(tmp_path_factory, ct_phantom_small, dx_phantom) -> Path:
-    """A storage folder with three studies: the small CT phantom (+ its AI SR), the DX phantom, and a
-    tiny CT with a GB18030-only patient name dated 2024-01-15."""
+def gb18030_study(tmp_path_factory) -> Path:
+    """A tiny CT (6 slices of 128x128) with a GB18030-only patient name, dated 2024-01-15."""
+    return _gb18030_study(tmp_path_factory.mktemp("gb18030"))
+
+
+@pytest.fixture(scope="session")
+def shell_archive_root(tmp_path_factory, ct_phantom_small, dx_phantom, gb18030_study) -> Path:
+    """A storage folder with three studies: the small CT phantom (+ its AI SR), the DX phantom, and
+    the GB18030 study."""
     from dicom_node.archive import Archive
 
     root = tmp_path_factory.mktemp("shell_archive")
-    gb = _gb18030_study(tmp_path_factory.mktemp("gb18030"))
+    gb = gb18030_study
     arch = Archive(root)
     for folder in (ct_phantom_small, dx_phantom, gb):
         for p in dicom_files(folder):

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import PROJECT_ROOT
-from tests.viewer.shell_helpers import shell_archive, shell_archive_root, shell_cfg  # noqa: F401
+from tests.viewer.shell_helpers import gb18030_study, shell_archive, shell_archive_root, shell_cfg  # noqa: F401
 from viewer.browser import COLUMNS
 from viewer.i18n import TRANSLATIONS_DIR, install_language, normalize_language, qm_path
 
