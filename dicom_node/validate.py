@@ -102,11 +102,12 @@ def _implicit_vr(tag: int) -> str:
 
 
 class _Frame:
-    __slots__ = ("kind", "end", "limit", "depth", "implicit", "last_tag", "items")
+    __slots__ = ("kind", "end", "limit", "depth", "implicit", "last_tag", "items", "seen")
 
     def __init__(self, kind, end, limit, depth, implicit):
         self.kind, self.end, self.limit, self.depth, self.implicit = kind, end, limit, depth, implicit
         self.last_tag = -1
+        self.seen: set[int] = set()
         self.items = 0
 
 
@@ -155,9 +156,14 @@ def walk_dataset(buf, implicit: bool, little: bool = True, max_depth: int = DEFA
                 raise Rejected(STATUS_CANNOT_UNDERSTAND, f"unexpected item/delimiter tag {_tag(tag)} inside a data set "
                                                          f"at byte {pos}")
             if tag <= f.last_tag:
-                raise Rejected(STATUS_CANNOT_UNDERSTAND, f"element {_tag(tag)} at byte {pos} is out of order or repeated "
-                                                         f"(after {_tag(f.last_tag)})")
-            f.last_tag = tag
+                # Out of order is tolerated (readers sort; old modalities do this); a repeated tag is not:
+                # two SOP Instance UIDs, say, would let the index and another reader see different objects.
+                if tag in f.seen:
+                    raise Rejected(STATUS_CANNOT_UNDERSTAND, f"element {_tag(tag)} at byte {pos} appears twice in "
+                                                             f"the same data set")
+            else:
+                f.last_tag = tag
+            f.seen.add(tag)
             if f.depth == 0 and g == 0x0002:
                 raise Rejected(STATUS_BAD_ENCODING, f"File Meta Information element {_tag(tag)} inside the data set")
             if f.implicit:

@@ -225,7 +225,13 @@ def corpus() -> list[Malformed]:
     els[0x00020010] = element(0x00020010, "UI", IMPLICIT_LE.encode())
     add("meta_group_in_dataset", encode(els), [0xC217], u, wire=False)
 
-    # 14. encapsulated (compressed-looking) pixel data under an uncompressed transfer syntax
+    # 14. the same tag twice: a second SOP Instance UID hidden after the pixel data
+    u = Uids()
+    els = base_elements(u)
+    data = encode(els) + element(0x00080018, "UI", generate_uid().encode())
+    add("repeated_sop_instance_uid", data, [0xC210], u)
+
+    # 15. encapsulated (compressed-looking) pixel data under an uncompressed transfer syntax
     u = Uids()
     els = base_elements(u)
     els[0x7FE00010] = (element(0x7FE00010, "OB", b"", length=UNDEFINED) + item(b"") + item(b"\xff\xd8\xff\xd9")

@@ -152,3 +152,13 @@ def test_random_corruption_never_raises_anything_but_rejected(tmp_path):
             outcomes["rejected"] += 1
     assert outcomes["rejected"] > 100
     os.remove(path)
+
+
+def test_elements_out_of_order_are_tolerated(tmp_path):
+    """Old modalities write tags out of order; readers sort them, so that alone is no reason to refuse."""
+    u = mc.Uids()
+    els = mc.base_elements(u)
+    order = sorted(els)
+    order[1], order[2] = order[2], order[1]
+    path = mc.write_received(tmp_path / "order.dcm", b"".join(els[t] for t in order), mc.CT_IMAGE, u.instance)
+    assert check_received(path, mc.CT_IMAGE, mc.EXPLICIT_LE).SOPInstanceUID == u.instance
