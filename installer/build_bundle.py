@@ -208,7 +208,7 @@ def _fetch_one(item: dict, cache_wheels: Path, ctx: ssl.SSLContext) -> tuple[Pat
     dst = cache_wheels / filename
     if dst.is_file() and (expected is None or manifest_mod.sha256_file(dst) == expected):
         return dst, False
-    part = dst.with_name(dst.name + ".part")
+    part = dst.with_name(f"{dst.name}.{os.getpid()}.part")  # two builds may share the cache
     if url.startswith("file:"):
         shutil.copyfile(urllib.request.url2pathname(urllib.parse.urlparse(url).path), part)
     else:
@@ -290,7 +290,10 @@ def build(platform: str, out: Path, cache: Path | None = None, offline: bool = F
         if forbidden in names:
             raise BuildError(f"{forbidden} is in the runtime dependencies; the bundle must not carry it")
     for wheel in fetch(items, cache_wheels):
-        shutil.copy2(wheel, out / "wheels" / wheel.name)
+        try:  # a hard link costs nothing; the manifest hashes what is in the bundle either way
+            os.link(wheel, out / "wheels" / wheel.name)
+        except OSError:
+            shutil.copy2(wheel, out / "wheels" / wheel.name)
 
     for name in target["install_scripts"] + COMMON_FILES:
         shutil.copy2(INSTALLER_DIR / name, out / name)
