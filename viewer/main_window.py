@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
     def _open_content(self, content: StudyContent, label: str) -> bool:
         self.content = content
         self.load_error = ""
-        report, self.sr_path = newest_findings(content.sr_files)
+        report, self.sr_path = newest_findings(content.sr_files, content.seg_files)
         series = content.series(report.series_uid if report else None)
         self.series = series
         self.tabs.setCurrentIndex(1)

@@ -196,3 +196,38 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         assert not win.review.dirty
     finally:
         win.close()
+
+
+def test_findings_from_a_seg_alone(tmp_path, ct_phantom_small, qtbot, monkeypatch):
+    """A study pre-annotated elsewhere with only a SEG (no SR) still shows its findings."""
+    from ai_models.dicom_results import write_results
+    from dicom_node.config import load_config
+    from viewer.app import build_window
+    from viewer.logic.worklist import newest_findings, study_content_from_folder
+
+    folder = tmp_path / "seg_only"
+    folder.mkdir()
+    for p in dicom_files(ct_phantom_small):
+        shutil.copy(p, folder / p.name)
+    src = [pydicom.dcmread(p, stop_before_pixels=True) for p in dicom_files(ct_phantom_small)]
+    objs = write_results(report_from_truth(ct_phantom_small), src)
+    seg = next(o for o in objs if o.Modality == "SEG")
+    seg.save_as(folder / "seg.dcm", enforce_file_format=True)
+    content = study_content_from_folder(folder)
+    assert content.sr_files == [] and content.seg_files == [folder / "seg.dcm"]
+    report, path = newest_findings(content.sr_files, content.seg_files)
+    truth = report_from_truth(ct_phantom_small)
+    assert path == folder / "seg.dcm" and len(report.findings) == len(truth.findings)
+    for f in truth.findings:  # each true nodule has a SEG finding within a slice of its centre
+        assert min(np.abs(np.subtract(g.center_lps_mm, f.center_lps_mm)).max() for g in report.findings) < 5.1
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # the default config, not a user's copy
+    install_language("en")
+    win = build_window(load_config(None), folder, start_node=False)
+    qtbot.addWidget(win)
+    try:
+        qtbot.waitUntil(win.reading.is_loaded, timeout=60000)
+        assert win.panel.table.rowCount() == len(truth.findings)
+    finally:
+        win.close()
+        install_language("zh_CN")

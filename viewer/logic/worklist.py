@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 SR_MODALITY = "SR"
 NON_IMAGE_MODALITIES = {"SR", "SEG", "PR", "KO", "RTSTRUCT", "DOC"}
 SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
+SEG_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.66.4"
 
 # Status filter values the browser offers; "" means any.
 STATUS_FILTERS = ("", "ai:pending", "ai:running", "ai:done", "ai:failed",
@@ -190,11 +191,12 @@ class SeriesChoice:
 
 @dataclass
 class StudyContent:
-    """What the reading view needs for one study: its image series and its SRs, newest SR first."""
+    """What the reading view needs for one study: its image series, its SRs (newest first) and SEGs."""
 
     study_uid: str
     image_series: list[SeriesChoice] = field(default_factory=list)
     sr_files: list[Path] = field(default_factory=list)
+    seg_files: list[Path] = field(default_factory=list)
     bad_files: list[tuple[Path, str]] = field(default_factory=list)
 
     def series(self, series_uid: str | None = None) -> SeriesChoice | None:
@@ -218,6 +220,10 @@ def _is_sr(modality: str, sop_class: str) -> bool:
     return modality == SR_MODALITY or (sop_class or "").startswith(SR_SOP_CLASS_PREFIX)
 
 
+def _is_seg(modality: str, sop_class: str) -> bool:
+    return modality == "SEG" or sop_class == SEG_SOP_CLASS
+
+
 def study_content_from_archive(archive, study_uid: str) -> StudyContent:
     out = StudyContent(study_uid)
     mods = {s.series_uid: s for s in archive.series(study_uid)}
@@ -225,12 +231,15 @@ def study_content_from_archive(archive, study_uid: str) -> StudyContent:
     by_series: dict[str, list] = {}
     for inst in insts:
         by_series.setdefault(inst.series_uid, []).append(inst)
-    srs = []
+    srs, segs = [], []
     for uid, items in by_series.items():
         srec = mods.get(uid)
         modality = srec.modality if srec else ""
         if any(_is_sr(modality, i.sop_class_uid) for i in items):
             srs.extend(i for i in items if _is_sr(modality, i.sop_class_uid))
+            continue
+        if any(_is_seg(modality, i.sop_class_uid) for i in items):
+            segs.extend(i for i in items if _is_seg(modality, i.sop_class_uid))
             continue
         if modality in NON_IMAGE_MODALITIES:
             continue
@@ -239,6 +248,7 @@ def study_content_from_archive(archive, study_uid: str) -> StudyContent:
                                              [Path(i.path) for i in items]))
     received = {Path(i.path): float(i.received_at or 0) for i in srs}
     out.sr_files = newest_first(list(received), received)
+    out.seg_files = [Path(i.path) for i in sorted(segs, key=lambda i: -float(i.received_at or 0))]
     return out
 
 
@@ -252,6 +262,8 @@ def study_content_from_folder(folder: Path | str) -> StudyContent:
     for s in series:
         if _is_sr(s.modality, s.sop_class_uid):
             srs.extend(s.files)
+        elif _is_seg(s.modality, s.sop_class_uid):
+            out.seg_files.extend(sorted(s.files))
         elif s.modality not in NON_IMAGE_MODALITIES:
             out.image_series.append(SeriesChoice(s.series_uid, s.modality, s.description, sorted(s.files)))
     out.sr_files = newest_first(srs, {p: p.stat().st_mtime for p in srs})
@@ -275,10 +287,11 @@ def newest_first(sr_paths: list[Path], received_at: dict[Path, float]) -> list[P
     return sorted(sr_paths, key=key, reverse=True)
 
 
-def newest_findings(sr_paths: list[Path]):
-    """(FindingsReport, path) of the newest SR that holds findings we can read, or (None, None).
+def newest_findings(sr_paths: list[Path], seg_paths: list[Path] = ()):
+    """(FindingsReport, path) of the newest SR that holds findings we can read; without one, of a SEG
+    (a study segmented elsewhere); else (None, None).
 
-    An SR that is not ours (or is broken) is skipped with a log line: the images still open.
+    An object that is not ours (or is broken) is skipped with a log line: the images still open.
     """
     from ai_models.dicom_results import findings_from_sr
 
@@ -287,4 +300,14 @@ def newest_findings(sr_paths: list[Path]):
             return findings_from_sr(Path(p)), Path(p)
         except Exception as exc:  # noqa: BLE001 - foreign or broken SR: skip it
             log.info("no findings read from %s: %s", p, exc)
+    for p in seg_paths:
+        try:
+            from ai_models.dicom_results import findings_from_seg
+
+            report = findings_from_seg(Path(p))
+        except Exception as exc:  # noqa: BLE001
+            log.info("no findings read from %s: %s", p, exc)
+            continue
+        if report.findings:
+            return report, Path(p)
     return None, None
