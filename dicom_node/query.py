@@ -428,7 +428,10 @@ def _send_stored(assoc, original, stub: Dataset, path: Path, args, kwargs):
     ds = pydicom.dcmread(path)
     if stored.is_compressed:
         ds.decompress()  # only because the peer accepts nothing else
-    ds.file_meta.TransferSyntaxUID = usable[0]
+    target = UID(usable[0])
+    ds.file_meta.TransferSyntaxUID = target
+    # encode for the syntax the peer accepted (pynetdicom refuses a data set read in another encoding)
+    ds.set_original_encoding(target.is_implicit_VR, target.is_little_endian, ds.original_character_set)
     log.warning("%s sent decompressed as %s: the peer does not accept %s", stub.SOPInstanceUID,
                 UID(usable[0]).name, stored.name)
     return original(ds, *args, **kwargs)

@@ -155,17 +155,25 @@ def test_getscu_retrieves_byte_identical(qr_node, tmp_path, ct_phantom_small, cr
     assert "sent decompressed" not in qr_node.log_text()
 
 
-def test_getscu_that_accepts_only_uncompressed_gets_decompressed_pixels(qr_node, tmp_path, cr_files):
+@pytest.mark.parametrize("tool", ["getscu", "movescu"])
+def test_a_peer_that_accepts_only_uncompressed_gets_decompressed_pixels(qr_node, tmp_path, cr_files, tool):
+    """getscu proposing only uncompressed syntaxes gets explicit VR LE; a movescu destination that
+    accepts implicit VR LE only (+xi) gets exactly that. Both: the same pixels as the JPEG 2000 original."""
     src = cr_files[1]
     orig = pydicom.dcmread(src)
     out = tmp_path / "plain"
     out.mkdir()
-    run(["getscu", "-S", "-aec", qr_node.aet, "-od", out, "-k", "QueryRetrieveLevel=IMAGE",
-         "-k", f"StudyInstanceUID={orig.StudyInstanceUID}", "-k", f"SeriesInstanceUID={orig.SeriesInstanceUID}",
-         "-k", f"SOPInstanceUID={orig.SOPInstanceUID}", "127.0.0.1", qr_node.port], cwd=out)
+    keys = ["-k", "QueryRetrieveLevel=IMAGE", "-k", f"StudyInstanceUID={orig.StudyInstanceUID}",
+            "-k", f"SeriesInstanceUID={orig.SeriesInstanceUID}", "-k", f"SOPInstanceUID={orig.SOPInstanceUID}"]
+    if tool == "getscu":
+        run(["getscu", "-S", "-aec", qr_node.aet, "+B", "-od", out, *keys, "127.0.0.1", qr_node.port], cwd=out)
+    else:
+        run(["movescu", "-S", "-aec", qr_node.aet, "-aet", MOVE_AET, "-aem", MOVE_AET, "+P", qr_node.move_port,
+             "+xi", "+B", "-od", out, *keys, "127.0.0.1", qr_node.port], cwd=out)
     got = [pydicom.dcmread(p) for p in out.iterdir()]
     assert len(got) == 1
-    assert not got[0].file_meta.TransferSyntaxUID.is_compressed
+    ts = got[0].file_meta.TransferSyntaxUID
+    assert ts == ("1.2.840.10008.1.2.1" if tool == "getscu" else "1.2.840.10008.1.2")
     assert (got[0].pixel_array == orig.pixel_array).all()  # lossless: the same pixels
 
 
