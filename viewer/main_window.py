@@ -8,8 +8,8 @@ from pathlib import Path
 import pydicom
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QSplitter, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
+                               QMessageBox, QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from viewer.browser import BrowserWidget
 from viewer.findings_panel import FindingsPanel
@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         self.node_error = ""
         self.content: StudyContent | None = None
         self.folder: Path | None = None  # set when a plain folder (no archive) is open
-        self.series = None
+        self.series = None  # the series on screen
+        self.review_series = None  # the series the findings were made on (what the review SR references)
         self.review: Review | None = None
         self.sr_path: Path | None = None
         self.load_error = ""
@@ -84,8 +85,24 @@ class MainWindow(QMainWindow):
         self.reading = cls() if cls is not None else _NoReadingView()
         self.panel = FindingsPanel()
         self.panel.crosshair_lps = self.crosshair_lps
+        # The study's image series to choose from (a CT often has lung and soft-tissue reconstructions).
+        self.series_label = QLabel()
+        self.series_combo = QComboBox()
+        self.series_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.series_combo.currentIndexChanged.connect(self._series_chosen)
+        series_bar = QHBoxLayout()
+        series_bar.setContentsMargins(4, 2, 4, 0)
+        series_bar.addWidget(self.series_label)
+        series_bar.addWidget(self.series_combo)
+        series_bar.addStretch(1)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.setSpacing(0)
+        left_lay.addLayout(series_bar)
+        left_lay.addWidget(self.reading, 1)
         self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.addWidget(self.reading)
+        self.split.addWidget(left)
         self.split.addWidget(self.panel)
         self.split.setStretchFactor(0, 4)
         self.split.setStretchFactor(1, 1)
@@ -143,6 +160,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("township-pacs workstation"))
         self.tabs.setTabText(0, self.tr("Studies"))
         self.tabs.setTabText(1, self.tr("Reading"))
+        self.series_label.setText(self.tr("Series:"))
+        if self.content is not None:
+            for i, s in enumerate(self.content.image_series):
+                if i < self.series_combo.count():
+                    self.series_combo.setItemText(i, self.series_text(s))
         self.file_menu.setTitle(self.tr("&File"))
         self.open_action.setText(self.tr("&Open folder…"))
         self.settings_action.setText(self.tr("&Settings…"))
@@ -281,18 +303,45 @@ class MainWindow(QMainWindow):
             self.panel.set_review(None)
             self._load_failed(self.tr("No images to show in %1").replace("%1", label))
             return False
+        self.review_series = series
         self.review = Review(report, study_uid=content.study_uid, series_uid=series.series_uid)
         self.panel.set_review(self.review)
+        self._fill_series_combo()
+        self._load_series(series)
+        if content.bad_files:
+            self._bad_files(content.bad_files)
+        self.study_opened.emit(label)
+        return True
+
+    def series_text(self, s) -> str:
+        return " ".join(p for p in (s.modality, s.description,
+                                    self.tr("(%1 images)").replace("%1", str(len(s.files)))) if p)
+
+    def _fill_series_combo(self) -> None:
+        self.series_combo.blockSignals(True)
+        self.series_combo.clear()
+        for s in (self.content.image_series if self.content else []):
+            self.series_combo.addItem(self.series_text(s), s.series_uid)
+        if self.series is not None:
+            self.series_combo.setCurrentIndex(max(0, self.series_combo.findData(self.series.series_uid)))
+        self.series_combo.setEnabled(self.series_combo.count() > 1)
+        self.series_combo.blockSignals(False)
+
+    def _load_series(self, series) -> None:
+        self.series = series
+        self.load_error = ""
         self.panel.set_slice_positions([])
         self.progress.setRange(0, len(series.files))
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.reading.load(series.files)
         self.reading.set_findings(self._shown_report())
-        if content.bad_files:
-            self._bad_files(content.bad_files)
-        self.study_opened.emit(label)
-        return True
+
+    def _series_chosen(self, index: int) -> None:
+        uid = self.series_combo.itemData(index)
+        chosen = next((s for s in (self.content.image_series if self.content else []) if s.series_uid == uid), None)
+        if chosen is not None and chosen is not self.series:
+            self._load_series(chosen)  # findings are in patient mm: they still show on another series
 
     def confirm_discard(self) -> bool:
         """Before another study replaces an unsaved review: ask, so no decision is lost by a stray click."""
@@ -398,7 +447,8 @@ class MainWindow(QMainWindow):
         self.reading.set_findings(self._shown_report())
 
     def source_datasets(self) -> list:
-        return [pydicom.dcmread(p, stop_before_pixels=True) for p in (self.series.files if self.series else [])]
+        series = self.review_series or self.series
+        return [pydicom.dcmread(p, stop_before_pixels=True) for p in (series.files if series else [])]
 
     def save_review(self, reviewer: str | None = None):
         """Write the review SR (into the archive, or next to the opened folder's images).

@@ -250,144 +250,154 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="143" />
+        <location filename="../../viewer/main_window.py" line="160" />
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="144" />
+        <location filename="../../viewer/main_window.py" line="161" />
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="145" />
+        <location filename="../../viewer/main_window.py" line="162" />
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="146" />
+        <location filename="../../viewer/main_window.py" line="163" />
+        <source>Series:</source>
+        <translation>Series:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="168" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="147" />
+        <location filename="../../viewer/main_window.py" line="169" />
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="148" />
+        <location filename="../../viewer/main_window.py" line="170" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="149" />
+        <location filename="../../viewer/main_window.py" line="171" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="150" />
+        <location filename="../../viewer/main_window.py" line="172" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="212" />
+        <location filename="../../viewer/main_window.py" line="234" />
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="214" />
+        <location filename="../../viewer/main_window.py" line="236" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="217" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="219" />
+        <location filename="../../viewer/main_window.py" line="241" />
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="220" />
+        <location filename="../../viewer/main_window.py" line="242" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="238" />
-        <location filename="../../viewer/main_window.py" line="301" />
+        <location filename="../../viewer/main_window.py" line="260" />
+        <location filename="../../viewer/main_window.py" line="350" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="261" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="258" />
+        <location filename="../../viewer/main_window.py" line="280" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="282" />
+        <location filename="../../viewer/main_window.py" line="304" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="302" />
+        <location filename="../../viewer/main_window.py" line="318" />
+        <source>(%1 images)</source>
+        <translation>(%1 images)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="351" />
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="317" />
+        <location filename="../../viewer/main_window.py" line="366" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="338" />
+        <location filename="../../viewer/main_window.py" line="387" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="350" />
+        <location filename="../../viewer/main_window.py" line="399" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="408" />
+        <location filename="../../viewer/main_window.py" line="458" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="413" />
+        <location filename="../../viewer/main_window.py" line="463" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="484" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="484" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="426" />
-        <location filename="../../viewer/main_window.py" line="429" />
+        <location filename="../../viewer/main_window.py" line="490" />
+        <location filename="../../viewer/main_window.py" line="493" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="444" />
+        <location filename="../../viewer/main_window.py" line="508" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>Node settings saved; they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="446" />
+        <location filename="../../viewer/main_window.py" line="510" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -395,163 +405,163 @@
 <context>
     <name>ReadingWidget</name>
     <message>
-        <location filename="../../viewer/views/reading.py" line="54" />
+        <location filename="../../viewer/views/reading.py" line="53" />
         <source>No images loaded</source>
         <translation>No images loaded</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="88" />
         <source>Crosshair</source>
         <translation>Crosshair</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="88" />
         <source>Pan</source>
         <translation>Pan</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>W/L</source>
         <translation>W/L</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Distance</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Ellipse ROI</source>
         <translation>Ellipse ROI</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="92" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Magnifier</source>
         <translation>Magnifier</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="98" />
         <source>Lung</source>
         <translation>Lung</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="98" />
         <source>Mediastinum</source>
         <translation>Mediastinum</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="100" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Bone</source>
         <translation>Bone</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="100" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Abdomen</source>
         <translation>Abdomen</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="106" />
+        <location filename="../../viewer/views/reading.py" line="105" />
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="107" />
+        <location filename="../../viewer/views/reading.py" line="106" />
         <source>Thick-slab maximum intensity projection</source>
         <translation>Thick-slab maximum intensity projection</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="114" />
+        <location filename="../../viewer/views/reading.py" line="113" />
         <source>Slab thickness</source>
         <translation>Slab thickness</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="117" />
+        <location filename="../../viewer/views/reading.py" line="116" />
         <source>Cine</source>
         <translation>Cine</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="120" />
+        <location filename="../../viewer/views/reading.py" line="119" />
         <source>Rotate left</source>
         <translation>Rotate left</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="121" />
+        <location filename="../../viewer/views/reading.py" line="120" />
         <source>Rotate right</source>
         <translation>Rotate right</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="122" />
+        <location filename="../../viewer/views/reading.py" line="121" />
         <source>Flip H</source>
         <translation>Flip H</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="123" />
+        <location filename="../../viewer/views/reading.py" line="122" />
         <source>Flip V</source>
         <translation>Flip V</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="124" />
+        <location filename="../../viewer/views/reading.py" line="123" />
         <source>Invert</source>
         <translation>Invert</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="126" />
+        <location filename="../../viewer/views/reading.py" line="125" />
         <source>Fit</source>
         <translation>Fit</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="127" />
+        <location filename="../../viewer/views/reading.py" line="126" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="133" />
+        <location filename="../../viewer/views/reading.py" line="132" />
         <source>Reset</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="135" />
+        <location filename="../../viewer/views/reading.py" line="134" />
         <source>Clear measurements</source>
         <translation>Clear measurements</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="137" />
+        <location filename="../../viewer/views/reading.py" line="136" />
         <source>Findings</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="138" />
+        <location filename="../../viewer/views/reading.py" line="137" />
         <source>Show or hide the AI findings' outlines</source>
         <translation>Show or hide the AI findings' outlines</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="167" />
+        <location filename="../../viewer/views/reading.py" line="166" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="170" />
+        <location filename="../../viewer/views/reading.py" line="169" />
         <source>No images to show</source>
         <translation>No images to show</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="171" />
+        <location filename="../../viewer/views/reading.py" line="170" />
         <source>no files to load</source>
         <translation>no files to load</translation>
     </message>
     <message>
+        <location filename="../../viewer/views/reading.py" line="269" />
         <location filename="../../viewer/views/reading.py" line="271" />
-        <location filename="../../viewer/views/reading.py" line="273" />
         <source>Loading %1 / %2</source>
         <translation>Loading %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="300" />
+        <location filename="../../viewer/views/reading.py" line="298" />
         <source>Cannot show this series: %1</source>
         <translation>Cannot show this series: %1</translation>
     </message>
@@ -600,151 +610,151 @@
         <translation>Allowed peers, line %1: give an AE title or a host</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <location filename="../../viewer/settings_dialog.py" line="95" />
         <source>Node AE title</source>
         <translation>Node AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="91" />
+        <location filename="../../viewer/settings_dialog.py" line="96" />
         <source>Node port</source>
         <translation>Node port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="100" />
+        <location filename="../../viewer/settings_dialog.py" line="105" />
         <source>County AE title</source>
         <translation>County AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="102" />
+        <location filename="../../viewer/settings_dialog.py" line="107" />
         <source>County host: the host name or address is empty</source>
         <translation>County host: the host name or address is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <location filename="../../viewer/settings_dialog.py" line="109" />
         <source>County host: the host name must not contain spaces</source>
         <translation>County host: the host name must not contain spaces</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="105" />
+        <location filename="../../viewer/settings_dialog.py" line="110" />
         <source>County port</source>
         <translation>County port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="114" />
+        <location filename="../../viewer/settings_dialog.py" line="119" />
         <source>Reviewer's name: at most 64 characters a part, no backslash</source>
         <translation>Reviewer's name: at most 64 characters a part, no backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="118" />
+        <location filename="../../viewer/settings_dialog.py" line="123" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>Device must be auto, cpu or cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="121" />
+        <location filename="../../viewer/settings_dialog.py" line="126" />
         <source>Model: the folder %1 does not exist</source>
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="221" />
+        <location filename="../../viewer/settings_dialog.py" line="231" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="222" />
+        <location filename="../../viewer/settings_dialog.py" line="232" />
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <location filename="../../viewer/settings_dialog.py" line="233" />
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <location filename="../../viewer/settings_dialog.py" line="234" />
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="225" />
+        <location filename="../../viewer/settings_dialog.py" line="235" />
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="226" />
-        <location filename="../../viewer/settings_dialog.py" line="228" />
+        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="226" />
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="239" />
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="227" />
+        <location filename="../../viewer/settings_dialog.py" line="237" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="228" />
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="239" />
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="230" />
+        <location filename="../../viewer/settings_dialog.py" line="240" />
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="230" />
+        <location filename="../../viewer/settings_dialog.py" line="240" />
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <location filename="../../viewer/settings_dialog.py" line="241" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="246" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="243" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="258" />
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277" />
+        <location filename="../../viewer/settings_dialog.py" line="287" />
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="278" />
+        <location filename="../../viewer/settings_dialog.py" line="288" />
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>

@@ -250,144 +250,154 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="143" />
+        <location filename="../../viewer/main_window.py" line="160" />
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="144" />
+        <location filename="../../viewer/main_window.py" line="161" />
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="145" />
+        <location filename="../../viewer/main_window.py" line="162" />
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="146" />
+        <location filename="../../viewer/main_window.py" line="163" />
+        <source>Series:</source>
+        <translation>序列：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="168" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="147" />
+        <location filename="../../viewer/main_window.py" line="169" />
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="148" />
+        <location filename="../../viewer/main_window.py" line="170" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="149" />
+        <location filename="../../viewer/main_window.py" line="171" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="150" />
+        <location filename="../../viewer/main_window.py" line="172" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="212" />
+        <location filename="../../viewer/main_window.py" line="234" />
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="214" />
+        <location filename="../../viewer/main_window.py" line="236" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="217" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="219" />
+        <location filename="../../viewer/main_window.py" line="241" />
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="220" />
+        <location filename="../../viewer/main_window.py" line="242" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="238" />
-        <location filename="../../viewer/main_window.py" line="301" />
+        <location filename="../../viewer/main_window.py" line="260" />
+        <location filename="../../viewer/main_window.py" line="350" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="261" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="258" />
+        <location filename="../../viewer/main_window.py" line="280" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="282" />
+        <location filename="../../viewer/main_window.py" line="304" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="302" />
+        <location filename="../../viewer/main_window.py" line="318" />
+        <source>(%1 images)</source>
+        <translation>（%1 幅）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="351" />
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="317" />
+        <location filename="../../viewer/main_window.py" line="366" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="338" />
+        <location filename="../../viewer/main_window.py" line="387" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="350" />
+        <location filename="../../viewer/main_window.py" line="399" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="408" />
+        <location filename="../../viewer/main_window.py" line="458" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="413" />
+        <location filename="../../viewer/main_window.py" line="463" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="484" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="420" />
+        <location filename="../../viewer/main_window.py" line="484" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="426" />
-        <location filename="../../viewer/main_window.py" line="429" />
+        <location filename="../../viewer/main_window.py" line="490" />
+        <location filename="../../viewer/main_window.py" line="493" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="444" />
+        <location filename="../../viewer/main_window.py" line="508" />
         <source>Node settings saved; they apply after a restart.</source>
         <translation>节点设置已保存，重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="446" />
+        <location filename="../../viewer/main_window.py" line="510" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -395,163 +405,163 @@
 <context>
     <name>ReadingWidget</name>
     <message>
-        <location filename="../../viewer/views/reading.py" line="54" />
+        <location filename="../../viewer/views/reading.py" line="53" />
         <source>No images loaded</source>
         <translation>未载入图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="88" />
         <source>Crosshair</source>
         <translation>十字线</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="88" />
         <source>Pan</source>
         <translation>平移</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Zoom</source>
         <translation>缩放</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>W/L</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Distance</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Ellipse ROI</source>
         <translation>椭圆 ROI</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="92" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Magnifier</source>
         <translation>放大镜</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="98" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="98" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="100" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="100" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Abdomen</source>
         <translation>腹部窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="106" />
+        <location filename="../../viewer/views/reading.py" line="105" />
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="107" />
+        <location filename="../../viewer/views/reading.py" line="106" />
         <source>Thick-slab maximum intensity projection</source>
         <translation>厚层最大密度投影</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="114" />
+        <location filename="../../viewer/views/reading.py" line="113" />
         <source>Slab thickness</source>
         <translation>层厚</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="117" />
+        <location filename="../../viewer/views/reading.py" line="116" />
         <source>Cine</source>
         <translation>电影播放</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="120" />
+        <location filename="../../viewer/views/reading.py" line="119" />
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="121" />
+        <location filename="../../viewer/views/reading.py" line="120" />
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="122" />
+        <location filename="../../viewer/views/reading.py" line="121" />
         <source>Flip H</source>
         <translation>水平翻转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="123" />
+        <location filename="../../viewer/views/reading.py" line="122" />
         <source>Flip V</source>
         <translation>垂直翻转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="124" />
+        <location filename="../../viewer/views/reading.py" line="123" />
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="126" />
+        <location filename="../../viewer/views/reading.py" line="125" />
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="127" />
+        <location filename="../../viewer/views/reading.py" line="126" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="133" />
+        <location filename="../../viewer/views/reading.py" line="132" />
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="135" />
+        <location filename="../../viewer/views/reading.py" line="134" />
         <source>Clear measurements</source>
         <translation>清除测量</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="137" />
+        <location filename="../../viewer/views/reading.py" line="136" />
         <source>Findings</source>
         <translation>结节标记</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="138" />
+        <location filename="../../viewer/views/reading.py" line="137" />
         <source>Show or hide the AI findings' outlines</source>
         <translation>显示或隐藏 AI 结节轮廓</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="167" />
+        <location filename="../../viewer/views/reading.py" line="166" />
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="170" />
+        <location filename="../../viewer/views/reading.py" line="169" />
         <source>No images to show</source>
         <translation>没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="171" />
+        <location filename="../../viewer/views/reading.py" line="170" />
         <source>no files to load</source>
         <translation>没有可载入的文件</translation>
     </message>
     <message>
+        <location filename="../../viewer/views/reading.py" line="269" />
         <location filename="../../viewer/views/reading.py" line="271" />
-        <location filename="../../viewer/views/reading.py" line="273" />
         <source>Loading %1 / %2</source>
         <translation>正在载入 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="300" />
+        <location filename="../../viewer/views/reading.py" line="298" />
         <source>Cannot show this series: %1</source>
         <translation>无法显示此序列：%1</translation>
     </message>
@@ -600,151 +610,151 @@
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="90" />
+        <location filename="../../viewer/settings_dialog.py" line="95" />
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="91" />
+        <location filename="../../viewer/settings_dialog.py" line="96" />
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="100" />
+        <location filename="../../viewer/settings_dialog.py" line="105" />
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="102" />
+        <location filename="../../viewer/settings_dialog.py" line="107" />
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="104" />
+        <location filename="../../viewer/settings_dialog.py" line="109" />
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="105" />
+        <location filename="../../viewer/settings_dialog.py" line="110" />
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="114" />
+        <location filename="../../viewer/settings_dialog.py" line="119" />
         <source>Reviewer's name: at most 64 characters a part, no backslash</source>
         <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="118" />
+        <location filename="../../viewer/settings_dialog.py" line="123" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="121" />
+        <location filename="../../viewer/settings_dialog.py" line="126" />
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="221" />
+        <location filename="../../viewer/settings_dialog.py" line="231" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="222" />
+        <location filename="../../viewer/settings_dialog.py" line="232" />
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="223" />
+        <location filename="../../viewer/settings_dialog.py" line="233" />
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="224" />
+        <location filename="../../viewer/settings_dialog.py" line="234" />
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="225" />
+        <location filename="../../viewer/settings_dialog.py" line="235" />
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="226" />
-        <location filename="../../viewer/settings_dialog.py" line="228" />
+        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="226" />
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="239" />
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="227" />
+        <location filename="../../viewer/settings_dialog.py" line="237" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="228" />
+        <location filename="../../viewer/settings_dialog.py" line="238" />
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="229" />
+        <location filename="../../viewer/settings_dialog.py" line="239" />
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="230" />
+        <location filename="../../viewer/settings_dialog.py" line="240" />
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="230" />
+        <location filename="../../viewer/settings_dialog.py" line="240" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <location filename="../../viewer/settings_dialog.py" line="241" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
+        <location filename="../../viewer/settings_dialog.py" line="246" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="243" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="258" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277" />
+        <location filename="../../viewer/settings_dialog.py" line="287" />
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="278" />
+        <location filename="../../viewer/settings_dialog.py" line="288" />
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>

@@ -231,3 +231,43 @@ def test_findings_from_a_seg_alone(tmp_path, ct_phantom_small, qtbot, monkeypatc
     finally:
         win.close()
         install_language("zh_CN")
+
+
+def test_switching_series_keeps_the_review(tmp_path, folder_with_sr, ct_phantom_small, qtbot, monkeypatch):
+    """A second reconstruction of the same study can be chosen; the findings and decisions stay, and the
+    saved review still references the series the findings were made on."""
+    from dicom_node.config import load_config
+    from viewer.app import build_window
+
+    folder = tmp_path / "two_series"
+    shutil.copytree(folder_with_sr, folder)
+    recon_uid = pydicom.uid.generate_uid()
+    for p in dicom_files(ct_phantom_small)[10:20]:  # a 10-slice "thin-slab" series of the same study
+        ds = pydicom.dcmread(p)
+        ds.SeriesInstanceUID, ds.SeriesNumber, ds.SeriesDescription = recon_uid, 2, "recon"
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = pydicom.uid.generate_uid()
+        ds.save_as(folder / f"recon_{p.name}")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    install_language("en")
+    win = build_window(load_config(None), folder, start_node=False)
+    qtbot.addWidget(win)
+    truth = report_from_truth(ct_phantom_small)
+    try:
+        qtbot.waitUntil(win.reading.is_loaded, timeout=60000)
+        assert win.series_combo.count() == 2 and win.series_combo.isEnabled()
+        assert win.series.series_uid == truth.series_uid  # the series the SR's findings refer to
+        assert "(40 images)" in win.series_combo.currentText()
+        win.panel.select(0)
+        win.panel.accept_selected()
+        win.series_combo.setCurrentIndex(win.series_combo.findData(recon_uid))
+        qtbot.waitUntil(lambda: win.reading.is_loaded() and win.series.series_uid == recon_uid, timeout=60000)
+        assert len(win.reading.volume.files) == 10
+        assert win.review.decisions[0] is True and win.panel.table.rowCount() == 4
+        ds = win.review.build_sr(win.source_datasets(), "Dr^Who")
+        refs = {str(s.SeriesInstanceUID) for ev in ds.CurrentRequestedProcedureEvidenceSequence
+                for s in ev.ReferencedSeriesSequence}
+        assert refs == {truth.series_uid}
+    finally:
+        win.review.dirty = False
+        win.close()
+        install_language("zh_CN")
