@@ -359,9 +359,9 @@ def check_received(path: Path, context_sop_class: str, context_transfer_syntax: 
                                              "the object was cut short")
     else:
         vr, length, encapsulated, n_frag = pixel
-        if ts.is_compressed and not encapsulated:
+        if ts.is_encapsulated and not encapsulated:
             raise Rejected(STATUS_BAD_ENCODING, f"native Pixel Data under compressed transfer syntax {ts.name}")
-        if not ts.is_compressed and encapsulated:
+        if not ts.is_encapsulated and encapsulated:
             raise Rejected(STATUS_BAD_ENCODING, f"encapsulated Pixel Data under uncompressed transfer syntax {ts.name}")
         if encapsulated and n_frag < 2:
             raise Rejected(STATUS_TRUNCATED, "encapsulated Pixel Data without any compressed fragment")
