@@ -9,8 +9,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from viewer.logic.worklist import (STATUS_FILTERS, StudyFilter, StudyRow, change_key, image_count, query_studies,
-                                   study_row)
+from viewer.logic.worklist import (STATUS_FILTERS, IndexWatch, StudyFilter, StudyRow, change_key, image_count,
+                                   query_studies, study_row)
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,7 @@ class BrowserWidget(QWidget):
         self.limit = int(vcfg.get("browser_limit", 500))
         self._last_key: tuple | None = None
         self._image_counts: dict[tuple, int] = {}
+        self._watch = IndexWatch(archive) if archive is not None else None
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -240,6 +241,9 @@ class BrowserWidget(QWidget):
     def set_archive(self, archive) -> None:
         self.archive = archive
         self._last_key = None
+        if self._watch is not None:
+            self._watch.close()
+        self._watch = IndexWatch(archive) if archive is not None else None
         if archive is not None and not self.timer.isActive():
             self.timer.start()
         self.refresh()
@@ -252,12 +256,15 @@ class BrowserWidget(QWidget):
     def refresh(self, *_args) -> None:
         """Re-run the query now (a filter changed)."""
         self._last_key = None
-        self.poll()
+        self.poll(force=True)
 
-    def poll(self) -> None:
+    def poll(self, force: bool = False) -> None:
+        """The timer's look at the index: the study query runs only when something was committed."""
         if self.archive is None:
             self.model.set_rows([])
             self._update_count()
+            return
+        if self._watch is not None and not self._watch.changed() and not force:
             return
         try:
             recs = query_studies(self.archive, self.current_filter(), limit=self.limit)

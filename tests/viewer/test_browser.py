@@ -187,3 +187,19 @@ def test_filter_matching():
     assert not matches(rec, StudyFilter(date_from="20240116"))
     assert matches(rec, StudyFilter(modality="sr")) and not matches(rec, StudyFilter(modality="DX"))
     assert matches(rec, StudyFilter(status="fwd:failed")) and not matches(rec, StudyFilter(status="ai:failed"))
+
+
+def test_poll_queries_only_after_a_commit(browser, shell_archive, monkeypatch):
+    """The 2-second poll costs one PRAGMA while nothing changes; any commit (from any connection) is seen."""
+    calls = []
+    real = shell_archive.studies
+    monkeypatch.setattr(shell_archive, "studies", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(3):
+        browser.poll()
+    assert calls == []
+    uid = browser.model.rows[0].study_uid
+    shell_archive.set_ai_state(uid, "failed", "model crashed")  # this thread's own connection
+    browser.poll()
+    assert calls == [1] and browser.model.rows[0].ai_state == "failed"
+    browser.poll()
+    assert calls == [1]

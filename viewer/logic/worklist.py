@@ -173,6 +173,39 @@ def query_studies(archive, flt: StudyFilter, limit: int = 500) -> list:
     return [r for r in recs if matches(r, flt)]
 
 
+class IndexWatch:
+    """Tells whether anyone committed to the archive's index since the last look, for almost nothing:
+    SQLite's `PRAGMA data_version` on a connection of our own changes when another connection commits
+    (the node's receiving threads, the pipeline, the forwarder, this process's other connections).
+    The browser runs its full query only then."""
+
+    def __init__(self, archive):
+        self._conn = None
+        self._version = None
+        connect = getattr(archive, "connect", None)
+        if callable(connect):
+            try:
+                self._conn = connect()
+            except Exception:  # noqa: BLE001 - no watch: the browser then queries every time
+                log.debug("no index watch", exc_info=True)
+
+    def changed(self) -> bool:
+        if self._conn is None:
+            return True
+        try:
+            v = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        except Exception:  # noqa: BLE001
+            return True
+        changed = v != self._version
+        self._version = v
+        return changed
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def change_key(recs) -> tuple:
     """Everything a browser row shows; when it is unchanged the view need not be rebuilt."""
     return tuple((r.study_uid, r.patient_name, r.num_instances, r.last_received_at, r.modalities,
