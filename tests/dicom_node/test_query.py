@@ -137,7 +137,7 @@ def test_movescu_retrieves_byte_identical(qr_node, tmp_path, ct_phantom_small, c
         run(["movescu", "-S", "-aec", qr_node.aet, "-aet", MOVE_AET, "-aem", MOVE_AET, "+P", qr_node.move_port,
              "+xa", "+B", "-od", out, "-k", "QueryRetrieveLevel=STUDY", "-k", f"StudyInstanceUID={study}",
              "127.0.0.1", qr_node.port], cwd=out)  # +B writes into the working folder, whatever -od says
-    _assert_identical(qr_node, out, [*ct, *cr_files])
+    _assert_identical(qr_node, out, [*ct, *cr_files], same_as_file=ct)
 
 
 def test_getscu_retrieves_byte_identical(qr_node, tmp_path, ct_phantom_small, cr_files):
@@ -151,7 +151,7 @@ def test_getscu_retrieves_byte_identical(qr_node, tmp_path, ct_phantom_small, cr
     for study in cr_studies:  # getscu proposes one context per SOP class: +xv puts JPEG 2000 in it
         run(["getscu", "-S", "-aec", qr_node.aet, "+xv", "+B", "-od", out, "-k", "QueryRetrieveLevel=STUDY",
              "-k", f"StudyInstanceUID={study}", "127.0.0.1", qr_node.port], cwd=out)
-    _assert_identical(qr_node, out, [*ct, *cr_files])
+    _assert_identical(qr_node, out, [*ct, *cr_files], same_as_file=ct)
     assert "sent decompressed" not in qr_node.log_text()
 
 
@@ -186,11 +186,12 @@ def test_move_to_an_unknown_destination_is_refused(qr_node, tmp_path, cr_files):
     assert "unknown destination 'NOBODY'" in qr_node.log_text()
 
 
-def _assert_identical(node, out: Path, sent: list[Path]) -> None:
+def _assert_identical(node, out: Path, sent: list[Path], same_as_file: list[Path] = ()) -> None:
     """Each retrieved data set is byte for byte what storescu put on the wire. (storescu re-encodes
     what it reads, e.g. undefined-length sequences get explicit lengths, so "what was sent" is the
     node's stored copy, whose bytes after our meta group are those received.) The pixel data, the
-    JPEG 2000 code stream included, is also byte for byte that of the original file."""
+    JPEG 2000 code stream included, is also byte for byte that of the original file; for the phantom CT
+    (nothing for storescu to re-encode) the whole data set is."""
     got = {pydicom.dcmread(p, stop_before_pixels=True).SOPInstanceUID: p for p in out.iterdir()}
     assert len(got) == len(sent)
     stored = {i.sop_instance_uid: i for i in node.archive().instances()}
@@ -199,6 +200,8 @@ def _assert_identical(node, out: Path, sent: list[Path]) -> None:
         uid = orig.SOPInstanceUID
         assert uid in got, f"{src.name} not retrieved"
         assert dataset_bytes(got[uid]) == dataset_bytes(stored[uid].path), f"{src.name}: retrieved bytes differ"
+        if src in same_as_file:  # storescu sent these files' bytes unchanged: so must the node
+            assert dataset_bytes(got[uid]) == dataset_bytes(src), f"{src.name}: differs from the file sent"
         back = pydicom.dcmread(got[uid])
         assert back.file_meta.TransferSyntaxUID == orig.file_meta.TransferSyntaxUID
         assert back.get_item("PixelData").value == orig.get_item("PixelData").value
