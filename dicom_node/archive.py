@@ -220,6 +220,17 @@ def body_digest(body: bytes | memoryview) -> str:
     return hashlib.blake2b(body, digest_size=20).hexdigest()
 
 
+def _same_body(path: Path, body: bytes | memoryview) -> bool:
+    """Whether the archived file at `path` holds exactly these data set bytes (the File Meta is ours,
+    so only the data set counts). Compared directly, only when a SOP Instance UID comes again:
+    hashing every arriving object would cost more than these rare comparisons."""
+    try:
+        data = path.read_bytes()
+        return memoryview(data)[split_file(data)[1]:] == memoryview(body)
+    except (OSError, ArchiveError):
+        return False
+
+
 class Archive:
     def __init__(self, root: Path | str, on_conflict: str = "keep_first"):
         if on_conflict not in ("keep_first", "replace"):
@@ -294,11 +305,12 @@ class Archive:
         for m in reversed(missing):  # the new folder entries must survive a power cut too
             _fsync_dir(m.parent)
 
-    def commit_temp(self, tmp: Path, ds: pydicom.Dataset, digest: str, size: int, transfer_syntax: str,
-                    calling_ae: str = "", received: bool = True) -> StoreResult:
+    def commit_temp(self, tmp: Path, ds: pydicom.Dataset, body: bytes | memoryview, size: int,
+                    transfer_syntax: str, calling_ae: str = "", received: bool = True) -> StoreResult:
         """Move a fsynced temp file into files/ and index it (duplicate rules applied).
 
-        `ds` is the object's data set read up to the pixel data; `received` False for locally made
+        `ds` is the object's data set read up to the pixel data, `body` its data set bytes (to tell a
+        duplicate from a conflicting copy); `received` False for locally made
         objects, which do not restart the study's quiet period (AI results must not retrigger the AI).
         On return the object is on disk and in the index (or the temp file is gone for duplicates).
         """
@@ -313,13 +325,13 @@ class Archive:
         with lock:
             try:
                 existing = self._conn().execute(
-                    "SELECT path, digest, study_uid, series_uid FROM instances WHERE sop_instance_uid=?",
+                    "SELECT path FROM instances WHERE sop_instance_uid=?",
                     (sop_uid,)).fetchone()
                 outcome = "stored"
                 old_path = None
                 if existing is not None:
                     old_path = self.root / existing["path"]
-                    if existing["digest"] == digest:
+                    if _same_body(old_path, body):
                         tmp.unlink(missing_ok=True)
                         return StoreResult("duplicate", self._instance_by_uid(sop_uid))
                     if self.on_conflict == "keep_first":
@@ -339,7 +351,7 @@ class Archive:
                 raise
             now = time.time()
             rel = dest.relative_to(self.root).as_posix()
-            self._index(ds, rel, size, digest, transfer_syntax, calling_ae, now, received)
+            self._index(ds, rel, size, "", transfer_syntax, calling_ae, now, received)
             if old_path is not None and old_path != dest:
                 old_path.unlink(missing_ok=True)
         return StoreResult(outcome, self._instance_by_uid(sop_uid))
@@ -408,7 +420,7 @@ class Archive:
         parsed = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
         ts = str(parsed.file_meta.get("TransferSyntaxUID", ""))
         tmp = self.write_temp([b"\x00" * 128, meta, body])
-        result = self.commit_temp(tmp, parsed, body_digest(body), len(data), ts, calling_ae=source_ae,
+        result = self.commit_temp(tmp, parsed, body, len(data), ts, calling_ae=source_ae,
                                   received=False)
         return result.record
 
@@ -610,7 +622,7 @@ class Archive:
                 meta, offset = split_file(data)
                 ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
                 body = memoryview(data)[offset:]
-                self._index(ds, rel, len(data), body_digest(body), str(ds.file_meta.get("TransferSyntaxUID", "")),
+                self._index(ds, rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
                             "", p.stat().st_mtime, received=True)
                 n += 1
             except Exception as exc:

@@ -13,23 +13,21 @@ import logging
 import os
 import shutil
 import signal
+import struct
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
 from pydicom import dcmread
-from pydicom.dataset import FileMetaDataset
-from pydicom.filewriter import write_file_meta_info
-from pydicom.filebase import DicomBytesIO
 from pydicom.uid import (
     DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian,
     JPEG2000, JPEG2000Lossless, JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLosslessSV1, JPEGLSLossless,
     JPEGLSNearLossless, RLELossless, UID,
 )
-from pynetdicom import AE, evt
+from pynetdicom import AE, PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION, evt
 
-from dicom_node.archive import Archive, ArchiveError, body_digest
+from dicom_node.archive import Archive, ArchiveError
 from dicom_node.config import storage_path
 from dicom_node.pipeline import Pipeline
 from dicom_node.stability import StabilityMonitor
@@ -94,11 +92,30 @@ except ImportError:  # the validator is a separate part; the node still works wi
     Rejected, check_received = _FallbackRejected, _fallback_check  # type: ignore[misc,assignment]
 
 
-def _encode_meta(file_meta: FileMetaDataset) -> bytes:
-    buf = DicomBytesIO()
-    buf.is_little_endian, buf.is_implicit_VR = True, False
-    write_file_meta_info(buf, file_meta, enforce_standard=True)
-    return buf.getvalue()
+def _element(tag_elem: int, vr: bytes, value: bytes) -> bytes:
+    """One group-0002 element, explicit VR little endian."""
+    if vr == b"OB":
+        return struct.pack("<HH2sHI", 0x0002, tag_elem, vr, 0, len(value)) + value
+    return struct.pack("<HH2sH", 0x0002, tag_elem, vr, len(value)) + value
+
+
+def _pad(text: str, pad: bytes) -> bytes:
+    raw = text.encode("ascii", "replace")
+    return raw + pad if len(raw) % 2 else raw
+
+
+def encode_file_meta(sop_class: str, sop_instance: str, transfer_syntax: str, source_ae: str = "") -> bytes:
+    """The File Meta group for a received object, encoded directly (pydicom's FileMetaDataset costs
+    about as much per instance as everything else on the receive path together)."""
+    body = b"".join([
+        _element(0x0001, b"OB", b"\x00\x01"),
+        _element(0x0002, b"UI", _pad(sop_class, b"\x00")),
+        _element(0x0003, b"UI", _pad(sop_instance, b"\x00")),
+        _element(0x0010, b"UI", _pad(transfer_syntax, b"\x00")),
+        _element(0x0012, b"UI", _pad(PYNETDICOM_IMPLEMENTATION_UID, b"\x00")),
+        _element(0x0013, b"SH", _pad(PYNETDICOM_IMPLEMENTATION_VERSION, b" ")),
+    ] + ([_element(0x0016, b"AE", _pad(source_ae, b" "))] if source_ae else []))
+    return _element(0x0000, b"UL", struct.pack("<I", len(body))) + body
 
 
 def peer_allowed(peers: list[dict], ae_title: str, address: str) -> bool:
@@ -186,10 +203,8 @@ class Node:
         tmp = None
         try:
             body = req.DataSet.getbuffer()
-            fm = event.file_meta
-            if calling:
-                fm.SourceApplicationEntityTitle = calling  # provenance: who sent it
-            meta = _encode_meta(fm)
+            # Source AE: provenance, who sent it.
+            meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid, ts, calling)
             tmp = self.archive.write_temp([b"\x00" * 128, b"DICM", meta, body])
             try:
                 ds = check_received(tmp, sop_class, ts)
@@ -197,7 +212,7 @@ class Node:
                 log.warning("refused %s from %s (%s): 0x%04X %s", sop_uid or "?", calling, address,
                             exc.status, exc.reason)
                 return exc.status
-            result = self.archive.commit_temp(tmp, ds, body_digest(body), 132 + len(meta) + len(body), ts,
+            result = self.archive.commit_temp(tmp, ds, body, 132 + len(meta) + len(body), ts,
                                               calling_ae=calling)
             tmp = None
             if result.outcome != "stored":
@@ -277,17 +292,18 @@ class Node:
             handlers += list(qr.handlers(self))
         node = self.cfg["node"]
         address = (node.get("bind_address", "0.0.0.0"), int(node["port"]))
-        self.server = self.ae.start_server(address, block=False, evt_handlers=handlers)
-        log.info("node %s listening on %s:%d, archive %s", node["ae_title"], address[0], address[1],
-                 self.archive.root)
-        self.stability.start()
-        self.pipeline.start()
+        # Forwarding first: studies the pipeline resumes at start-up must reach its ready-listener.
         try:
             from dicom_node import forward
         except ImportError:
             forward = None
         if forward is not None:
             forward.attach(self)
+        self.server = self.ae.start_server(address, block=False, evt_handlers=handlers)
+        log.info("node %s listening on %s:%d, archive %s", node["ae_title"], address[0], address[1],
+                 self.archive.root)
+        self.stability.start()
+        self.pipeline.start()
 
     def stop(self) -> None:
         if self.server is not None:
