@@ -232,3 +232,20 @@ def test_matching_rules(keyword, stored, pattern, expected):
     from dicom_node.query import match
 
     assert match(keyword, stored, pattern) is expected
+
+
+@pytest.mark.real_data
+def test_real_series_round_trip(qr_node, tmp_path, real_data):
+    """Real vendor files (a GE chest CT slab, an NIH radiograph in implicit VR) go in with storescu and
+    come back with movescu as they went in."""
+    files = sorted((real_data / "lidc" / "LIDC-IDRI-0001").glob("*.dcm")) + sorted((real_data / "cxr_nih").glob("*.dcm"))
+    assert files
+    run(["storescu", "-aec", qr_node.aet, "127.0.0.1", qr_node.port, *files])
+    studies = sorted({pydicom.dcmread(f, stop_before_pixels=True).StudyInstanceUID for f in files})
+    out = tmp_path / "real"
+    out.mkdir()
+    for study in studies:
+        run(["movescu", "-S", "-aec", qr_node.aet, "-aet", MOVE_AET, "-aem", MOVE_AET, "+P", qr_node.move_port,
+             "+xa", "+B", "-k", "QueryRetrieveLevel=STUDY", "-k", f"StudyInstanceUID={study}",
+             "127.0.0.1", qr_node.port], cwd=out)
+    _assert_identical(qr_node, out, files)
