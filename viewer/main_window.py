@@ -498,13 +498,21 @@ class MainWindow(QMainWindow):
 
         dlg = SettingsDialog(self.cfg, parent=self)
         if dlg.exec() and dlg.saved_config is not None:
-            old = self.cfg
-            self.cfg = dlg.saved_config
-            self.vcfg = self.cfg.setdefault("viewer", {})
-            self.reviewer = str(self.vcfg.get("reviewer", "") or "") or self.reviewer
-            if self.cfg["viewer"].get("language") != current_language():
-                self.set_language(self.cfg["viewer"]["language"])
-            if old["node"] != self.cfg["node"] and self.node is not None:
-                self.statusBar().showMessage(self.tr("Node settings saved; they apply after a restart."))
-            else:
-                self.statusBar().showMessage(self.tr("Settings saved."), 5000)
+            self.apply_settings(dlg.saved_config)
+
+    def apply_settings(self, new_cfg: dict) -> None:
+        """Use saved settings now: language at once; the embedded node restarts when its part changed
+        (AE title, port, peers, forwarding, AI), so no second program or restart is needed."""
+        old = self.cfg
+        self.cfg = new_cfg
+        self.vcfg = self.cfg.setdefault("viewer", {})
+        self.reviewer = str(self.vcfg.get("reviewer", "") or "") or self.reviewer
+        if self.vcfg.get("language") and self.vcfg["language"] != current_language():
+            self.set_language(self.vcfg["language"])
+        node_part = ("node", "forwarding", "ai", "stability", "move_destinations")
+        if self.node is not None and any(old.get(k) != new_cfg.get(k) for k in node_part):
+            self.stop_node()
+            if self.start_embedded_node():
+                self.statusBar().showMessage(self.tr("Settings saved; the DICOM node was restarted."), 8000)
+            return
+        self.statusBar().showMessage(self.tr("Settings saved."), 5000)

@@ -3,83 +3,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="198" />
+        <location filename="../../viewer/browser.py" line="199" />
         <source>Search:</source>
         <translation>Search:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="199" />
+        <location filename="../../viewer/browser.py" line="200" />
         <source>Patient name or ID</source>
         <translation>Patient name or ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="200" />
+        <location filename="../../viewer/browser.py" line="201" />
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="201" />
+        <location filename="../../viewer/browser.py" line="202" />
         <source>Modality:</source>
         <translation>Modality:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="202" />
+        <location filename="../../viewer/browser.py" line="203" />
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="203" />
+        <location filename="../../viewer/browser.py" line="204" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="208" />
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="209" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>All</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>AI pending</source>
         <translation>AI pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>AI running</source>
         <translation>AI running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>AI done</source>
         <translation>AI done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>AI failed</source>
         <translation>AI failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Forwarding queued</source>
         <translation>Forwarding queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Forwarding now</source>
         <translation>Forwarding now</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Forwarded</source>
         <translation>Forwarded</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Forwarding failed</source>
         <translation>Forwarding failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="291" />
+        <location filename="../../viewer/browser.py" line="298" />
         <source>%1 studies</source>
         <translation>%1 studies</translation>
     </message>
@@ -392,12 +392,12 @@
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="508" />
-        <source>Node settings saved; they apply after a restart.</source>
-        <translation>Node settings saved; they apply after a restart.</translation>
+        <location filename="../../viewer/main_window.py" line="516" />
+        <source>Settings saved; the DICOM node was restarted.</source>
+        <translation>Settings saved; the DICOM node was restarted.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="510" />
+        <location filename="../../viewer/main_window.py" line="518" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>

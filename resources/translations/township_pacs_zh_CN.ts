@@ -3,83 +3,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="198" />
+        <location filename="../../viewer/browser.py" line="199" />
         <source>Search:</source>
         <translation>搜索：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="199" />
+        <location filename="../../viewer/browser.py" line="200" />
         <source>Patient name or ID</source>
         <translation>患者姓名或 ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="200" />
+        <location filename="../../viewer/browser.py" line="201" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="201" />
+        <location filename="../../viewer/browser.py" line="202" />
         <source>Modality:</source>
         <translation>检查类型：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="202" />
+        <location filename="../../viewer/browser.py" line="203" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="203" />
+        <location filename="../../viewer/browser.py" line="204" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="208" />
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="209" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>AI pending</source>
         <translation>AI 等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>AI running</source>
         <translation>AI 分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>AI done</source>
         <translation>AI 已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>AI failed</source>
         <translation>AI 失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Forwarding queued</source>
         <translation>等待上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Forwarding now</source>
         <translation>正在上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Forwarded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Forwarding failed</source>
         <translation>上传失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="291" />
+        <location filename="../../viewer/browser.py" line="298" />
         <source>%1 studies</source>
         <translation>共 %1 个检查</translation>
     </message>
@@ -392,12 +392,12 @@
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="508" />
-        <source>Node settings saved; they apply after a restart.</source>
-        <translation>节点设置已保存，重启后生效。</translation>
+        <location filename="../../viewer/main_window.py" line="516" />
+        <source>Settings saved; the DICOM node was restarted.</source>
+        <translation>设置已保存，DICOM 节点已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="510" />
+        <location filename="../../viewer/main_window.py" line="518" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>

@@ -126,10 +126,22 @@ def test_workstation_runs_the_node(qtbot, shell_cfg, dx_phantom):
         assert res.returncode == 0, res.stderr
         pid = ground_truth(dx_phantom)["patient_id"]
         qtbot.waitUntil(lambda: any(r.patient_id == pid for r in win.browser.model.rows), timeout=10000)
+
+        # saved settings apply at once: the node comes back on its new port and AE title
+        import copy
+
+        new_cfg = copy.deepcopy(win.cfg)
+        new_port = free_port()
+        new_cfg["node"].update(port=new_port, ae_title="CLINIC_B")
+        win.apply_settings(new_cfg)
+        assert win.node is not None and str(new_port) in win.node_label.text()
+        assert _echo(new_port, "CLINIC_B") == 0 and _echo(port) != 0
+        assert any(r.patient_id == pid for r in win.browser.model.rows)
+        port = new_port
     finally:
         win.close()
     assert win.node is None
-    assert _echo(port) != 0  # closing the window stopped the node
+    assert _echo(port, "CLINIC_B") != 0  # closing the window stopped the node
 
 
 def test_busy_port_is_reported_and_browser_still_works(qtbot, shell_cfg, shell_archive):
