@@ -130,6 +130,46 @@ def _child_scroll(folder: str, steps: int) -> None:
     print(json.dumps(out))
 
 
+def _child_dx(path: str, frames: int) -> None:
+    """A 3000x3000 radiograph: open, then pan and zoom (each frame repainted)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.views.reading import ReadingWidget
+
+    app = QApplication.instance() or QApplication([])
+    w = ReadingWidget()
+    w.resize(1280, 1024)
+    w.show()
+    t0 = time.perf_counter()
+    w.load([Path(path)])
+    while not w.is_loaded():
+        app.processEvents()
+        time.sleep(0.002)
+    view = w.dx.view
+    view.repaint()
+    out = {"dx_shown_s": time.perf_counter() - t0}
+
+    def fps(step) -> float:
+        t = time.perf_counter()
+        for n in range(frames):
+            step(n)
+            view.repaint()
+        return frames / (time.perf_counter() - t)
+
+    def pan(n):
+        view.pan += QPointF(3 if n % 40 < 20 else -3, 2 if n % 40 < 20 else -2)
+
+    out["dx_pan_fit_fps"] = fps(pan)
+    out["dx_zoom_fps"] = fps(lambda n: view.zoom_by(1.05 if n % 30 < 15 else 1 / 1.05))
+    w.dx.one_to_one()
+    out["dx_pan_1to1_fps"] = fps(pan)
+    w.dx.fit()
+    out["dx_window_fps"] = fps(lambda n: w.dx._window_drag(4 if n % 20 < 10 else -4, 0))
+    w.close()
+    print(json.dumps(out))
+
+
 def _child_vtk_scroll(folder: str, steps: int) -> None:
     """The peer: VTK's own 2D slice viewer (vtkImageViewer2) on the same volume, same window size."""
     import numpy as np
@@ -192,6 +232,17 @@ def ensure_phantom(folder: Path, slices: int) -> Path:
     return folder
 
 
+def ensure_dx(folder: Path) -> Path:
+    from ai_models.phantom import make_dx_image, write_dx_image
+
+    out = folder / "DX0001.dcm"
+    if not out.is_file():
+        print(f"writing a 3000x3000 DX phantom to {folder} (once) ...", flush=True)
+        img, _ = make_dx_image(seed=3, size=3000, pixel_mm=0.14)
+        write_dx_image(img, 0.14, folder, "李^明", "BENCH3000", 3)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "tpacs-bench-ct500")
@@ -207,6 +258,8 @@ def main() -> int:
             _child_load(a.child[1], a.child[2])
         elif kind == "scroll":
             _child_scroll(a.child[1], int(a.child[2]))
+        elif kind == "dx":
+            _child_dx(a.child[1], int(a.child[2]))
         elif kind == "vtk":
             _child_vtk_scroll(a.child[1], int(a.child[2]))
         return 0
@@ -248,6 +301,12 @@ def main() -> int:
     print(f"  scrolling coronal      {s['coronal_slices_per_s']:6.1f} slices/s")
     print(f"  scrolling axial MIP 10 {s['axial_mip10_slices_per_s']:6.1f} slices/s")
     print(f"  peer: VTK vtkImageViewer2 axial, same size, {v['gl_renderer']}: {v['vtk_axial_slices_per_s']:6.1f} slices/s")
+    dx = ensure_dx(a.data.parent / "tpacs-bench-dx3000")
+    d = _run_child(["dx", str(dx), "60"], xvfb=True)
+    print(f"\nRadiograph 3000x3000 (12 bit) in the same widget:")
+    print(f"  shown {d['dx_shown_s']:.2f} s after load(); pan at fit {d['dx_pan_fit_fps']:.1f} fps, "
+          f"pan at 1:1 {d['dx_pan_1to1_fps']:.1f} fps, zoom steps {d['dx_zoom_fps']:.1f} fps, "
+          f"window drag {d['dx_window_fps']:.1f} fps")
     return 0
 
 

@@ -304,8 +304,11 @@ def test_real_cr_monochrome1_lungs_dark_bones_light(qtbot, tmp_path):
     _save(img, "cr_monochrome1.png", tmp_path)
     lung, spine = _lung_spine_screen(view, _rgb(img))
     assert lung + 40 < spine, (lung, spine)
-    # shown crisp: smaller than its pixels, so drawn from an area-averaged copy at screen size
-    assert view._scaled is not None and view._scaled[1].width() <= view.width() + 1
+    # shown crisp: smaller than its pixels, so drawn from a pyramid level at most twice screen size
+    drawn_width = abs(view.image_to_screen(0, view.image_shape()[1]).x() - view.image_to_screen(0, 0).x())
+    assert drawn_width < view.image_shape()[1]
+    level_width = view._levels[view.last_level][0].shape[1]
+    assert drawn_width <= level_width <= 2 * drawn_width + 1
     # invert: the other way round
     w.invert_action.trigger()
     lung_i, spine_i = _lung_spine_screen(view, _rgb(view.grab().toImage()))
@@ -451,3 +454,31 @@ def test_opening_another_series_while_loading_and_closing_mid_load(qtbot, ct_sma
     w2.close()
     w2.deleteLater()
     qtbot.wait(100)
+
+
+def test_large_radiograph_draws_only_the_level_the_screen_needs(qtbot, tmp_path, dx_phantom):
+    """3000x3000: fitting, panning and window drags never window the full-size image; 1:1 does."""
+    ds = pydicom.dcmread(dicom_files(dx_phantom)[0])
+    yy, xx = np.mgrid[0:3000, 0:3000]
+    img = ((xx + yy) % 4096).astype(np.uint16)
+    img[1400:1600, 1400:1600] = 4000  # a bright square in the middle
+    ds.Rows, ds.Columns = img.shape
+    ds.PixelData = img.tobytes()
+    ds.save_as(tmp_path / "big.dcm")
+    w = _open(qtbot, [tmp_path / "big.dcm"])
+    view = w.views()["radiograph"]
+    view.repaint()
+    assert view.last_level >= 1 and 0 not in view._levels
+    start = QPoint(300, 300)
+    qtbot.mousePress(view, Qt.MouseButton.RightButton, pos=start)
+    qtbot.mouseMove(view, pos=start + QPoint(0, 40))
+    qtbot.mouseRelease(view, Qt.MouseButton.RightButton, pos=start + QPoint(0, 40))
+    view.repaint()
+    assert 0 not in view._levels and w.dx.window != (2048.0, 4096.0)
+    # the bright square is where it should be on screen
+    shot = _rgb(view.grab().toImage())
+    c = view.image_to_screen(1500, 1500)
+    assert shot[int(c.y()), int(c.x()), 0] > 200
+    w.one_action.trigger()
+    view.repaint()
+    assert view.last_level == 0 or 0 in view._levels

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Signal
 from viewer.logic import display
 from viewer.logic.display import person_name_display
 from viewer.logic.volume import Radiograph
-from viewer.views.image_view import ImageView
+from viewer.views.image_view import GreyPyramid, ImageView
 
 
 class RadiographController(QObject):
@@ -29,6 +29,7 @@ class RadiographController(QObject):
 
     def set_radiograph(self, rad: Radiograph) -> None:
         self.rad = rad
+        self._pyramid = GreyPyramid(rad.pixels, None)
         self.window = rad.window
         self.inverted = False
         self.view.spacing_known = rad.spacing_known
@@ -38,6 +39,7 @@ class RadiographController(QObject):
 
     def clear(self) -> None:
         self.rad = None
+        self._pyramid = None
         self.view.set_image(None)
         self.view.corner_text = {"tl": [], "tr": [], "bl": [], "br": []}
 
@@ -45,8 +47,10 @@ class RadiographController(QObject):
         rad = self.rad
         if rad is None:
             return
-        grey = display.radiograph_grey(rad, invert=self.inverted, window=self.window)
-        self.view.set_image(grey, rad.pixels, key=("dx",), spacing_rc=rad.pixel_spacing)
+        c, w = self.window
+        invert = rad.monochrome1 != self.inverted  # MONOCHROME1: low values are white
+        self._pyramid.to_grey = lambda values: display.to_grey(values, c, w, invert=invert)
+        self.view.set_image(None, rad.pixels, key=("dx",), spacing_rc=rad.pixel_spacing, pyramid=self._pyramid)
         self._corner_text()
 
     def _corner_text(self) -> None:

@@ -36,6 +36,28 @@ def overlay_font(point_size: float = 10.0) -> QFont:
     return f
 
 
+class GreyPyramid:
+    """Modality values at full size and halved again and again (2x2 means), windowed to 8-bit grey
+    per level on demand: a window change on a 3000x3000 image costs one LUT pass over ~1000x1000."""
+
+    MIN_SIDE = 600
+
+    def __init__(self, values: np.ndarray, to_grey):
+        self.levels = [values]
+        while min(self.levels[-1].shape) >= 2 * self.MIN_SIDE:
+            a = self.levels[-1]
+            h, w = (a.shape[0] // 2) * 2, (a.shape[1] // 2) * 2
+            a = a[:h, :w]
+            acc = a[0::2, 0::2].astype(np.float32) + a[1::2, 0::2] + a[0::2, 1::2] + a[1::2, 1::2]
+            self.levels.append((acc * 0.25).astype(a.dtype) if a.dtype.kind != "f" else acc * 0.25)
+        self.to_grey = to_grey  # values -> uint8
+        self.shape = values.shape
+        self.n_levels = len(self.levels)
+
+    def grey(self, level: int) -> np.ndarray:
+        return self.to_grey(self.levels[level])
+
+
 @dataclass
 class Measurement:
     kind: str  # "distance" | "roi"
@@ -63,9 +85,13 @@ class ImageView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self._grey: np.ndarray | None = None
-        self._qimage: QImage | None = None
+        self._levels: dict[int, tuple[np.ndarray, QImage]] = {}
+        self._pyramid = None
+        self.last_level = 0  # the pyramid level drawn last
+        self._shape: tuple[int, int] = (0, 0)
+        self._has_image = False
         self._scaled: tuple[tuple, QImage] | None = None
+        self._layer: tuple[tuple, QImage] | None = None
         self._image_version = 0
         self.values: np.ndarray | None = None  # modality values of what is shown (for ROI statistics)
         self.key: object = None
@@ -97,15 +123,21 @@ class ImageView(QWidget):
 
     # ---------------------------------------------------------------------------------- image
     def set_image(self, grey: np.ndarray | None, values: np.ndarray | None = None, key: object = None,
-                  spacing_rc: tuple[float, float] | None = None) -> None:
-        """Show an 8-bit image (rows, cols); values are the modality values behind it (for ROIs)."""
-        if grey is not None:
+                  spacing_rc: tuple[float, float] | None = None, pyramid: "GreyPyramid | None" = None) -> None:
+        """Show an 8-bit image (rows, cols); values are the modality values behind it (for ROIs).
+        A large image comes as a pyramid instead (grey=None): only the level the screen needs is
+        windowed and drawn, so panning, zooming and window drags on a 3000x3000 radiograph stay fluid."""
+        self._levels = {}
+        self._pyramid = pyramid
+        if pyramid is not None:
+            self._shape = tuple(pyramid.shape)
+        elif grey is not None:
             grey = np.ascontiguousarray(grey, dtype=np.uint8)
-            h, w = grey.shape
-            self._qimage = QImage(grey.data, w, h, grey.strides[0], QImage.Format.Format_Grayscale8)
+            self._levels[0] = (grey, self._wrap(grey))
+            self._shape = grey.shape
         else:
-            self._qimage = None
-        self._grey = grey  # keeps the buffer alive while the QImage points into it
+            self._shape = (0, 0)
+        self._has_image = pyramid is not None or grey is not None
         self.values = values
         self.key = key
         if spacing_rc is not None:
@@ -114,11 +146,28 @@ class ImageView(QWidget):
         self._image_version += 1
         self.update()
 
+    @staticmethod
+    def _wrap(grey: np.ndarray) -> QImage:
+        h, w = grey.shape
+        return QImage(grey.data, w, h, grey.strides[0], QImage.Format.Format_Grayscale8)
+
+    def _level(self, level: int) -> tuple[np.ndarray, QImage]:
+        """(grey, QImage) of a pyramid level (0: full size); the array keeps the QImage's buffer alive."""
+        got = self._levels.get(level)
+        if got is None:
+            grey = np.ascontiguousarray(self._pyramid.grey(level), dtype=np.uint8)
+            got = self._levels[level] = (grey, self._wrap(grey))
+        return got
+
+    @property
+    def _qimage(self) -> QImage | None:
+        return self._level(0)[1] if self._has_image else None
+
     def image_shape(self) -> tuple[int, int]:
-        return (0, 0) if self._grey is None else self._grey.shape  # type: ignore[return-value]
+        return self._shape  # type: ignore[return-value]
 
     def grey(self) -> np.ndarray | None:
-        return self._grey
+        return self._level(0)[0] if self._has_image else None
 
     # ------------------------------------------------------------------------------ transform
     def _extent_mm(self) -> tuple[float, float]:
@@ -212,31 +261,54 @@ class ImageView(QWidget):
 
     # ------------------------------------------------------------------------------- painting
     def _scaled_image(self, t: QTransform) -> tuple[QImage, QTransform]:
-        """When the image is shown smaller than its pixels, an area-averaged copy at screen size
-        (crisp, no aliasing of a 3000x3000 radiograph); otherwise the image itself."""
-        img = self._qimage
+        """When the image is shown smaller than its pixels: the pyramid level just above screen
+        size (drawn with bilinear filtering: at most 2:1, so crisp), or an area-averaged copy at
+        screen size; otherwise the image itself."""
         h, w = self.image_shape()
         sx = math.hypot(t.m11(), t.m12())
         sy = math.hypot(t.m21(), t.m22())
         if sx >= 0.999 and sy >= 0.999:
-            return img, t
+            return self._qimage, t
+        if self._pyramid is not None:
+            level = int(np.clip(math.floor(math.log2(1.0 / min(sx, sy))), 0, self._pyramid.n_levels - 1))
+            grey, img = self._level(level)
+            self.last_level = level
+            lh, lw = grey.shape
+            return img, QTransform.fromScale(w / lw, h / lh) * t
         tw, th = max(1, round(w * min(sx, 1.0))), max(1, round(h * min(sy, 1.0)))
         key = (self._image_version, tw, th)
         if self._scaled is None or self._scaled[0] != key:
-            self._scaled = (key, img.scaled(tw, th, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation))
+            self._scaled = (key, self._qimage.scaled(tw, th, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                                     Qt.TransformationMode.SmoothTransformation))
         return self._scaled[1], QTransform.fromScale(w / tw, h / th) * t
+
+    def _image_layer(self, t: QTransform) -> QImage:
+        """The image as drawn on screen (black around it), cached: when only overlays change (the
+        crosshair moving in the other views while one view scrolls) a repaint is one plain blit."""
+        key = (self._image_version, self.width(), self.height(), t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy())
+        if self._layer is not None and self._layer[0] == key:
+            return self._layer[1]
+        dpr = self.devicePixelRatioF()
+        layer = QImage(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)),
+                       QImage.Format.Format_RGB32)
+        layer.setDevicePixelRatio(dpr)
+        layer.fill(Qt.GlobalColor.black)
+        lp = QPainter(layer)
+        img, ti = self._scaled_image(t)
+        lp.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        lp.setTransform(ti)
+        lp.drawImage(QPointF(0, 0), img)
+        lp.end()
+        self._layer = (key, layer)
+        return layer
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt name
         p = QPainter(self)
-        p.fillRect(self.rect(), Qt.GlobalColor.black)
-        if self._qimage is not None:
+        if not self._has_image:
+            p.fillRect(self.rect(), Qt.GlobalColor.black)
+        else:
             t = self.transform()
-            img, ti = self._scaled_image(t)
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            p.setTransform(ti)
-            p.drawImage(QPointF(0, 0), img)
-            p.resetTransform()
+            p.drawImage(QPointF(0, 0), self._image_layer(t))
             if self._magnify_at is not None:
                 self._paint_magnifier(p, t)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -365,7 +437,7 @@ class ImageView(QWidget):
             p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.message)
 
     def _paint_scale_bar(self, p: QPainter) -> None:
-        if self._qimage is None or not self.spacing_known:
+        if not self._has_image or not self.spacing_known:
             return
         ppm = self.pixels_per_mm()
         if ppm <= 0:
@@ -394,7 +466,7 @@ class ImageView(QWidget):
         self.activated.emit()
         self._press_button = e.button()
         self._press_pos = self._last_pos = QPointF(e.position())
-        if self._qimage is None:
+        if not self._has_image:
             return
         if e.button() == Qt.MouseButton.LeftButton:
             tool = self.tool
@@ -416,7 +488,7 @@ class ImageView(QWidget):
                                  Qt.MouseButton.MiddleButton: "pan"}.get(e.button(), "")
 
     def mouseMoveEvent(self, e) -> None:  # noqa: N802
-        if self._press_button is None or self._qimage is None:
+        if self._press_button is None or not self._has_image:
             return
         pos = QPointF(e.position())
         d = pos - self._last_pos
