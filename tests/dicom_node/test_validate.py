@@ -162,3 +162,32 @@ def test_elements_out_of_order_are_tolerated(tmp_path):
     order[1], order[2] = order[2], order[1]
     path = mc.write_received(tmp_path / "order.dcm", b"".join(els[t] for t in order), mc.CT_IMAGE, u.instance)
     assert check_received(path, mc.CT_IMAGE, mc.EXPLICIT_LE).SOPInstanceUID == u.instance
+
+
+def test_our_own_ai_results_and_review_sr_are_accepted(tmp_path, ct_phantom_small):
+    """SR, SEG (1-bit frames), GSPS and the reader's review SR, as another tpacs node would forward them."""
+    import io
+
+    from pynetdicom.dsutils import split_dataset
+
+    from ai_models.dicom_results import write_results, write_review_sr
+    from ai_models.findings import Finding, FindingsReport, ModelInfo
+    from tests.conftest import ground_truth
+
+    truth = ground_truth(ct_phantom_small)
+    source = [pydicom.dcmread(f) for f in dicom_files(ct_phantom_small)]
+    nod = truth["nodules"][0]
+    finding = Finding(center_lps_mm=tuple(nod["center_lps_mm"]), diameter_mm=nod["diameter_mm"],
+                      volume_mm3=nod["volume_mm3"], score=0.9, kind="solid")
+    report = FindingsReport(truth["study_uid"], truth["series_uid"], ModelInfo("test", "0", "phantom"), [finding])
+    objects = write_results(report, source) + [write_review_sr(report, source, "李^医生", [True])]
+    assert len(objects) == 4
+    for i, ds in enumerate(objects):
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        whole = tmp_path / f"obj{i}.dcm"
+        whole.write_bytes(buf.getvalue())
+        meta, offset = split_dataset(whole)
+        path = mc.write_received(tmp_path / f"rcv{i}.dcm", buf.getvalue()[offset:], str(ds.SOPClassUID),
+                                 str(ds.SOPInstanceUID), str(meta.TransferSyntaxUID))
+        assert check_received(path, str(ds.SOPClassUID), str(meta.TransferSyntaxUID)).SOPInstanceUID == ds.SOPInstanceUID
