@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pydicom
 import pytest
 
@@ -11,7 +12,7 @@ from tests.conftest import dicom_files
 from tests.viewer.shell_helpers import (dciodvfy_errors, gb18030_study, report_from_truth,  # noqa: F401
                                         shell_archive, shell_archive_root)
 from viewer.logic.review import Review, ReviewError, check_reviewer, slice_number
-from viewer.logic.worklist import newest_findings, study_content_from_archive
+from viewer.logic.worklist import newest_findings, study_content_from_archive, study_content_from_folder
 
 SR_CLASSES_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
 
@@ -99,3 +100,31 @@ def test_saved_review_is_in_archive_valid_and_holds_decisions(shell_archive, ct_
     # the review is now the newest SR of the study: reopening shows the reader's version
     again, path = newest_findings(study_content_from_archive(shell_archive, study_uid).sr_files)
     assert path == new[0].path and [f.accepted for f in again.findings] == [True, False, True, None, True]
+
+
+@pytest.mark.real_data
+def test_reader_adds_the_nodule_on_a_real_ct(real_data, tmp_path):
+    """Real GE headers (LIDC-IDRI-0001): a reader marks the LUNA16 nodule the AI did not report; the
+    review SR written next to the images is valid and puts the nodule back where it was marked."""
+    import csv
+    import shutil
+
+    src_dir = real_data / "lidc" / "LIDC-IDRI-0001"
+    folder = tmp_path / "lidc1"
+    shutil.copytree(src_dir, folder)
+    content = study_content_from_folder(folder)
+    series = content.series()
+    assert series is not None and len(series.files) == 16 and content.sr_files == []
+    src = [pydicom.dcmread(p, stop_before_pixels=True) for p in series.files]
+    rows = [r for r in csv.reader((real_data / "luna16_annotations" / "annotations.csv").open())
+            if r[0] == series.series_uid]
+    x, y, z, d = (float(v) for v in rows[0][1:5])
+
+    rv = Review(None, study_uid=content.study_uid, series_uid=series.series_uid)
+    rv.add_finding((x, y, z), round(d, 1))
+    ds, path = rv.save(src, "Reader^One", folder=folder)
+    assert path.parent == folder and dciodvfy_errors(path) == []
+    back, where = newest_findings(study_content_from_folder(folder).sr_files)
+    assert where == path and len(back.findings) == 1 and back.findings[0].accepted is True
+    assert np.allclose(back.findings[0].center_lps_mm, (x, y, z), atol=1.0)
+    assert math.isclose(back.findings[0].diameter_mm, round(d, 1), abs_tol=0.05)
