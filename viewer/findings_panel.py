@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHeaderView, QInputDialog, QLabel,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QGridLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from viewer.logic.review import MAX_DIAMETER_MM, MIN_DIAMETER_MM, Review, ReviewError, slice_number
 
@@ -211,10 +212,34 @@ class FindingsPanel(QWidget):
             QMessageBox.information(self, self.tr("Add nodule"),
                                     self.tr("Click the nodule in the image first to place the crosshair."))
             return
-        mm, ok = QInputDialog.getDouble(self, self.tr("Add nodule"), self.tr("Diameter (mm):"), 6.0,
-                                        MIN_DIAMETER_MM, MAX_DIAMETER_MM, 1)
-        if ok:
+        dlg = AddNoduleDialog(center, self)
+        if dlg.exec():
             try:
-                self.add_at(center, mm)
+                self.add_at(center, dlg.diameter.value(), dlg.kind.currentData())
             except ReviewError as exc:
                 QMessageBox.warning(self, self.tr("Add nodule"), str(exc))
+
+
+class AddNoduleDialog(QDialog):
+    """Diameter and kind of a nodule the reader adds at the crosshair (the kind sets its Lung-RADS)."""
+
+    def __init__(self, center_lps, parent: FindingsPanel):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add nodule"))
+        self.diameter = QDoubleSpinBox()
+        self.diameter.setRange(MIN_DIAMETER_MM, MAX_DIAMETER_MM)
+        self.diameter.setDecimals(1)
+        self.diameter.setValue(6.0)
+        self.diameter.setSuffix(" mm")
+        self.kind = QComboBox()
+        for k in ("solid", "part_solid", "ground_glass"):
+            self.kind.addItem(parent.kind_text(k), k)
+        where = QLabel("x {:.1f}  y {:.1f}  z {:.1f} mm".format(*center_lps))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Position:"), where)
+        form.addRow(self.tr("Diameter (mm):"), self.diameter)
+        form.addRow(self.tr("Kind:"), self.kind)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)

@@ -1,6 +1,29 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AddNoduleDialog</name>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="228" />
+        <source>Add nodule</source>
+        <translation>Add nodule</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="239" />
+        <source>Position:</source>
+        <translation>Position:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="240" />
+        <source>Diameter (mm):</source>
+        <translation>Diameter (mm):</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="241" />
+        <source>Kind:</source>
+        <translation>Kind:</translation>
+    </message>
+</context>
+<context>
     <name>BrowserWidget</name>
     <message>
         <location filename="../../viewer/browser.py" line="199" />
@@ -87,162 +110,160 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="70" />
+        <location filename="../../viewer/findings_panel.py" line="71" />
         <source>AI findings</source>
         <translation>AI findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Size (mm)</source>
         <translation>Size (mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Score</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Lung-RADS</source>
         <translation>Lung-RADS</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Slice</source>
         <translation>Slice</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Review</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="73" />
+        <location filename="../../viewer/findings_panel.py" line="74" />
         <source>Show outlines</source>
         <translation>Show outlines</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="74" />
+        <location filename="../../viewer/findings_panel.py" line="75" />
         <source>Accept</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="75" />
+        <location filename="../../viewer/findings_panel.py" line="76" />
         <source>Reject</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="76" />
+        <location filename="../../viewer/findings_panel.py" line="77" />
         <source>Correct diameter…</source>
         <translation>Correct diameter…</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="77" />
+        <location filename="../../viewer/findings_panel.py" line="78" />
         <source>Add nodule at crosshair…</source>
         <translation>Add nodule at crosshair…</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="78" />
+        <location filename="../../viewer/findings_panel.py" line="79" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="87" />
+        <location filename="../../viewer/findings_panel.py" line="88" />
         <source>solid</source>
         <translation>solid</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="87" />
+        <location filename="../../viewer/findings_panel.py" line="88" />
         <source>part-solid</source>
         <translation>part-solid</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="88" />
+        <location filename="../../viewer/findings_panel.py" line="89" />
         <source>ground-glass</source>
         <translation>ground-glass</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="88" />
+        <location filename="../../viewer/findings_panel.py" line="89" />
         <source>unknown</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>accepted</source>
         <translation>accepted</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>rejected</source>
         <translation>rejected</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>not reviewed</source>
         <translation>not reviewed</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="93" />
+        <location filename="../../viewer/findings_panel.py" line="94" />
         <source>added</source>
         <translation>added</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="95" />
+        <location filename="../../viewer/findings_panel.py" line="96" />
         <source>corrected</source>
         <translation>corrected</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="137" />
+        <location filename="../../viewer/findings_panel.py" line="138" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="139" />
+        <location filename="../../viewer/findings_panel.py" line="140" />
         <source>No AI findings for this study.</source>
         <translation>No AI findings for this study.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="142" />
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>%1 accepted, %2 rejected, %3 not reviewed</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="197" />
-        <location filename="../../viewer/findings_panel.py" line="200" />
-        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="198" />
+        <location filename="../../viewer/findings_panel.py" line="201" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
         <source>Correct diameter</source>
         <translation>Correct diameter</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="197" />
+        <location filename="../../viewer/findings_panel.py" line="198" />
         <source>Select a finding first.</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="200" />
-        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="201" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="211" />
-        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="212" />
         <location filename="../../viewer/findings_panel.py" line="220" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="212" />
+        <location filename="../../viewer/findings_panel.py" line="213" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>Click the nodule in the image first to place the crosshair.</translation>
     </message>

@@ -1,6 +1,29 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddNoduleDialog</name>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="228" />
+        <source>Add nodule</source>
+        <translation>添加结节</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="239" />
+        <source>Position:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="240" />
+        <source>Diameter (mm):</source>
+        <translation>直径 (mm)：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="241" />
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+</context>
+<context>
     <name>BrowserWidget</name>
     <message>
         <location filename="../../viewer/browser.py" line="199" />
@@ -87,162 +110,160 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="70" />
+        <location filename="../../viewer/findings_panel.py" line="71" />
         <source>AI findings</source>
         <translation>AI 检出结果</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Size (mm)</source>
         <translation>大小 (mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="71" />
+        <location filename="../../viewer/findings_panel.py" line="72" />
         <source>Score</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Lung-RADS</source>
         <translation>Lung-RADS</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Slice</source>
         <translation>层面</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="72" />
+        <location filename="../../viewer/findings_panel.py" line="73" />
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="73" />
+        <location filename="../../viewer/findings_panel.py" line="74" />
         <source>Show outlines</source>
         <translation>显示轮廓</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="74" />
+        <location filename="../../viewer/findings_panel.py" line="75" />
         <source>Accept</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="75" />
+        <location filename="../../viewer/findings_panel.py" line="76" />
         <source>Reject</source>
         <translation>否定</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="76" />
+        <location filename="../../viewer/findings_panel.py" line="77" />
         <source>Correct diameter…</source>
         <translation>修正直径…</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="77" />
+        <location filename="../../viewer/findings_panel.py" line="78" />
         <source>Add nodule at crosshair…</source>
         <translation>在十字线处添加结节…</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="78" />
+        <location filename="../../viewer/findings_panel.py" line="79" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="87" />
+        <location filename="../../viewer/findings_panel.py" line="88" />
         <source>solid</source>
         <translation>实性</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="87" />
+        <location filename="../../viewer/findings_panel.py" line="88" />
         <source>part-solid</source>
         <translation>部分实性</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="88" />
+        <location filename="../../viewer/findings_panel.py" line="89" />
         <source>ground-glass</source>
         <translation>磨玻璃</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="88" />
+        <location filename="../../viewer/findings_panel.py" line="89" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>rejected</source>
         <translation>已否定</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="91" />
+        <location filename="../../viewer/findings_panel.py" line="92" />
         <source>not reviewed</source>
         <translation>未审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="93" />
+        <location filename="../../viewer/findings_panel.py" line="94" />
         <source>added</source>
         <translation>医生添加</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="95" />
+        <location filename="../../viewer/findings_panel.py" line="96" />
         <source>corrected</source>
         <translation>已修正</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="137" />
+        <location filename="../../viewer/findings_panel.py" line="138" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="139" />
+        <location filename="../../viewer/findings_panel.py" line="140" />
         <source>No AI findings for this study.</source>
         <translation>本检查无 AI 检出结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="142" />
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>已确认 %1，已否定 %2，未审核 %3</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="197" />
-        <location filename="../../viewer/findings_panel.py" line="200" />
-        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="198" />
+        <location filename="../../viewer/findings_panel.py" line="201" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
         <source>Correct diameter</source>
         <translation>修正直径</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="197" />
+        <location filename="../../viewer/findings_panel.py" line="198" />
         <source>Select a finding first.</source>
         <translation>请先选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="200" />
-        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="201" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="211" />
-        <location filename="../../viewer/findings_panel.py" line="214" />
+        <location filename="../../viewer/findings_panel.py" line="212" />
         <location filename="../../viewer/findings_panel.py" line="220" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="212" />
+        <location filename="../../viewer/findings_panel.py" line="213" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>请先在图像上点击结节以放置十字线。</translation>
     </message>

@@ -195,8 +195,22 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         assert [panel.table.item(r, 6).text() for r in range(4)] == ["已确认", "已否定", "未审核", "未审核"]
         assert len(win.reading.report.findings) == 3  # the rejected outline is hidden
         panel.select(3)
-        added = panel.add_at(win.crosshair_lps(), 5.0)
-        assert panel.table.item(added, 6).text() == "医生添加"
+
+        def fill_dialog():  # the add-nodule dialog is modal: answer it as a reader would
+            from PySide6.QtWidgets import QApplication
+
+            dlg = QApplication.activeModalWidget()
+            dlg.diameter.setValue(7.5)
+            dlg.kind.setCurrentIndex(dlg.kind.findData("ground_glass"))
+            dlg.accept()
+
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(300, fill_dialog)
+        qtbot.mouseClick(panel.add_btn, Qt.MouseButton.LeftButton)
+        added = panel.table.rowCount() - 1
+        assert added == 4 and panel.table.item(added, 6).text() == "医生添加"
+        assert [panel.table.item(added, c).text() for c in (1, 2, 4)] == ["7.5", "磨玻璃", "2"]
 
         before = {i.sop_instance_uid for i in shell_archive.instances(study_uid=truth.study_uid)}
         win.save_review("王^医生")
@@ -204,6 +218,7 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         assert len(new) == 1 and dciodvfy_errors(new[0].path) == []
         back = findings_from_sr(new[0].path)
         assert [f.accepted for f in back.findings] == [True, False, None, None, True]
+        assert back.findings[4].kind == "ground_glass" and back.findings[4].diameter_mm == pytest.approx(7.5)
         assert "王" in str(pydicom.dcmread(new[0].path).VerifyingObserverSequence[0].VerifyingObserverName)
         assert not win.review.dirty
     finally:
