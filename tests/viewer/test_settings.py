@@ -85,3 +85,27 @@ def test_dialog_saves_only_valid_settings(qtbot, shell_cfg, tmp_path):
     again = SettingsDialog(saved, save_path=path)
     qtbot.addWidget(again)
     assert again.form()["county_ae"] == "COUNTY_PACS" and "MOBILE_CT 192.168.1.20" in again.form()["allowed_peers"]
+
+
+def test_save_button_with_bad_input_shows_why(qtbot, shell_cfg, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+    install_language("en")
+    path = tmp_path / "config.toml"
+    dlg = SettingsDialog(shell_cfg, save_path=path)
+    qtbot.addWidget(dlg)
+    _fill(dlg, {**GOOD, "port": "70000"})
+    seen = []
+
+    def read_and_close():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.accept()
+
+    QTimer.singleShot(300, read_and_close)
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert seen and "Node port" in seen[0] and "65535" in seen[0]
+    assert not path.exists() and dlg.result() == 0
+    install_language("zh_CN")
