@@ -200,9 +200,9 @@ class Node:
             return STATUS_OUT_OF_RESOURCES
         ctx = event.context
         sop_class, ts = str(ctx.abstract_syntax), str(ctx.transfer_syntax)
-        tmp = None
+        tmp = body = None
         try:
-            body = req.DataSet.getbuffer()
+            body = req.DataSet.getbuffer()  # the bytes as received, no copy
             # Source AE: provenance, who sent it.
             meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid, ts, calling)
             tmp = self.archive.write_temp([b"\x00" * 128, b"DICM", meta, body])
@@ -230,6 +230,8 @@ class Node:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+            if body is not None:
+                body.release()  # pynetdicom may close or reuse its buffer after we return
 
     # --- life cycle -----------------------------------------------------------------------------
     def _make_ae(self) -> AE:
