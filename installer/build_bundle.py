@@ -152,6 +152,22 @@ def _check_wheel_data(wheel: Path, src: Path) -> None:
             + (" ..." if len(left_out) > 10 else ""))
 
 
+def _local_build_backend_ok() -> bool:
+    """The builder's setuptools can make a wheel itself (>= 70.1 has bdist_wheel; older ones need `wheel`)."""
+    try:
+        import setuptools
+    except ImportError:
+        return False
+    major, minor = (int(x) for x in re.findall(r"\d+", setuptools.__version__)[:2])
+    if (major, minor) >= (70, 1):
+        return True
+    try:
+        import wheel  # noqa: F401
+    except ImportError:
+        return False
+    return major >= 61  # PEP 621 metadata in pyproject.toml
+
+
 def build_project_wheel(wheel_dir: Path, ort_name: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="tpacs-wheel-src-") as tmp:
         src = Path(tmp) / "src"
@@ -159,12 +175,8 @@ def build_project_wheel(wheel_dir: Path, ort_name: str) -> Path:
         pyproject = _copy_source(src)
         _retarget_onnxruntime(src / "pyproject.toml", pyproject, ort_name)
         cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(src)]
-        try:  # the builder's own setuptools when it has one: no download, no isolated build env
-            import setuptools  # noqa: F401
-
+        if _local_build_backend_ok():  # no download, no isolated build environment
             cmd.insert(4, "--no-build-isolation")
-        except ImportError:
-            pass
         _run(cmd, what="building the project's wheel")
         name = _norm(pyproject["project"]["name"]).replace("-", "_")
         wheels = sorted(wheel_dir.glob(f"{name}-{pyproject['project']['version']}-*.whl"))

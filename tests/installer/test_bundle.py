@@ -228,6 +228,25 @@ def test_extra_wheel_or_missing_file_stops_the_install(linux_bundle, tmp_path):
     assert not (home / "app").exists()
 
 
+def test_failed_upgrade_puts_the_previous_app_back(installed, tmp_path):
+    """A bundle that passes its manifest but cannot install (a dependency's wheel left out at build time)."""
+    from installer import manifest as manifest_mod
+
+    bundle = _copy_bundle(installed["bundle"], tmp_path / "bundle")
+    (wheel,) = (bundle / "wheels").glob("tomli_w-*.whl")
+    wheel.unlink()
+    meta = {k: v for k, v in manifest(bundle).items() if k not in ("format", "files", "total_bytes")}
+    manifest_mod.write_manifest(bundle, meta)
+    prefix, home = installed["prefix"], installed["home"]
+    proc = run_install(bundle, prefix, home)
+    assert proc.returncode != 0
+    assert "previous installation was restored" in proc.stderr, proc.stdout + proc.stderr
+    version = subprocess.run([str(prefix / "bin" / "tpacs"), "--version"], env=installed["env"],
+                             capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and version.stdout.strip() == f"tpacs {VERSION}"
+    assert not Path(f"{prefix}.previous").exists()
+
+
 # --- upgrade and uninstall keep the archive, the index and the settings (runs last: it changes `installed`)
 
 def test_upgrade_then_uninstall_keep_archive_index_and_config(installed):
