@@ -105,6 +105,8 @@ touch "$PREFIX/$MARKER"
 cp "$BUNDLE/uninstall.sh" "$PREFIX/uninstall.sh"; chmod +x "$PREFIX/uninstall.sh"
 trap - EXIT
 rm -rf "$OLD"
+# A previous app left behind by an upgrade that was cut off (power loss) is not needed any more.
+[ -f "$PREFIX.previous/$MARKER" ] && rm -rf "$PREFIX.previous"
 say "installed $version"
 
 # --- settings and data: created once, never replaced -----------------------------------------------------
@@ -172,7 +174,8 @@ WantedBy=default.target
 EOF
   if systemd_user_ok; then
     systemctl --user daemon-reload
-    systemctl --user enable "$UNIT" >/dev/null 2>&1 && say "node service enabled: $unit_dir/$UNIT"
+    if systemctl --user enable "$UNIT" >/dev/null 2>&1; then say "node service enabled: $unit_dir/$UNIT"
+    else say "could not enable $UNIT; enable it with: systemctl --user enable --now $UNIT"; fi
     if [ $node_was_active -eq 1 ]; then systemctl --user start "$UNIT" && say "node restarted"; fi
     say "to start the node at boot before anyone logs in: sudo loginctl enable-linger $(id -un)"
   else
