@@ -80,5 +80,16 @@ def install_language(lang: str | None) -> str:
     return _translations.install(lang)
 
 
+def remove_translations() -> None:
+    """Back to the untranslated (English) source strings; used between tests."""
+    global _translations
+    if _translations is not None:
+        app = QCoreApplication.instance()
+        for t in _translations._installed:
+            app.removeTranslator(t)
+        _translations = None
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+
+
 def current_language() -> str:
     return _translations.language if _translations else ""

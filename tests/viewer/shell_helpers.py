@@ -98,6 +98,19 @@ def shell_cfg(tmp_path, monkeypatch):
     return cfg
 
 
+@pytest.fixture(autouse=True)
+def reset_language():
+    """Each test sets the language it needs; afterwards the application is back to untranslated
+    English, so tests elsewhere in the suite never meet a language a shell test left behind."""
+    yield
+    from PySide6.QtCore import QCoreApplication
+
+    if QCoreApplication.instance() is not None:
+        from viewer.i18n import remove_translations
+
+        remove_translations()
+
+
 def dciodvfy_errors(path: Path) -> list[str]:
     import subprocess
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import dicom_files, free_port
 from tests.orthanc_helpers import running_orthanc
-from tests.viewer.shell_helpers import GB18030_ID, gb18030_study, shell_cfg  # noqa: F401
+from tests.viewer.shell_helpers import GB18030_ID, gb18030_study, reset_language, shell_cfg  # noqa: F401
 from viewer.i18n import install_language
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]

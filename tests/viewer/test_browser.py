@@ -10,8 +10,8 @@ from pydicom.uid import generate_uid
 from PySide6.QtCore import QDate, Qt
 
 from tests.conftest import dicom_files, ground_truth
-from tests.viewer.shell_helpers import (GB18030_ID, GB18030_NAME, gb18030_study, shell_archive,  # noqa: F401
-                                        shell_archive_root, shell_cfg)
+from tests.viewer.shell_helpers import (GB18030_ID, GB18030_NAME, gb18030_study, reset_language,  # noqa: F401
+                                        shell_archive, shell_archive_root, shell_cfg)
 from viewer.browser import COLUMNS, BrowserWidget
 from viewer.i18n import install_language
 from viewer.logic.worklist import display_name

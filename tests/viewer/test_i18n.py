@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import PROJECT_ROOT
-from tests.viewer.shell_helpers import gb18030_study, shell_archive, shell_archive_root, shell_cfg  # noqa: F401
+from tests.viewer.shell_helpers import (gb18030_study, reset_language, shell_archive,  # noqa: F401
+                                        shell_archive_root, shell_cfg)
 from viewer.browser import COLUMNS
 from viewer.i18n import TRANSLATIONS_DIR, install_language, normalize_language, qm_path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dicom_node.config import load_config
-from tests.viewer.shell_helpers import shell_cfg  # noqa: F401
+from tests.viewer.shell_helpers import reset_language, shell_cfg  # noqa: F401
 from viewer.i18n import install_language
 from viewer.settings_dialog import SettingsDialog, apply_form
 
