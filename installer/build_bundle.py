@@ -1,7 +1,7 @@
 """Build the offline installation bundle for a clinic PC.
 
     python -m installer.build_bundle --platform linux_x86_64|win_amd64 --out DIR
-        [--cache DIR] [--offline] [--onnxruntime onnxruntime-gpu] [--extra FILE ...]
+        [--cache DIR] [--offline | --prefer-cache] [--onnxruntime onnxruntime-gpu] [--extra FILE ...]
 
 The bundle holds every runtime wheel for the target platform and Python 3.11 (no torch: inference
 runs on ONNX Runtime), the project's own wheel (model weights, default config, translations),
@@ -279,7 +279,7 @@ def _prepare_out(out: Path) -> None:
 
 
 def build(platform: str, out: Path, cache: Path | None = None, offline: bool = False,
-          onnxruntime: str | None = None, extras: list[Path] | None = None) -> dict:
+          onnxruntime: str | None = None, extras: list[Path] | None = None, prefer_cache: bool = False) -> dict:
     t0 = time.monotonic()
     cfg = load_bundle_config()
     if platform not in cfg["targets"]:
@@ -295,8 +295,15 @@ def build(platform: str, out: Path, cache: Path | None = None, offline: bool = F
     log(f"{platform}, Python {python_version}, {ort}: building the project's wheel")
     project_wheel = build_project_wheel(out / "wheels", ort)
     log(f"resolving runtime dependencies for {platform}")
-    items = [i for i in resolve(project_wheel, target, python_version, cache_wheels, offline)
-             if not i["download_info"]["url"].startswith(project_wheel.parent.as_uri())]
+    if prefer_cache and not offline and cache_wheels.is_dir():
+        try:  # the cache alone satisfies the requirements: no index round trips
+            resolved = resolve(project_wheel, target, python_version, cache_wheels, True)
+            log("resolved from the cache alone (--prefer-cache)")
+        except BuildError:
+            resolved = resolve(project_wheel, target, python_version, cache_wheels, False)
+    else:
+        resolved = resolve(project_wheel, target, python_version, cache_wheels, offline)
+    items = [i for i in resolved if not i["download_info"]["url"].startswith(project_wheel.parent.as_uri())]
     names = sorted(_norm(i["metadata"]["name"]) for i in items)
     for forbidden in ("torch", "monai", "torchvision"):
         if forbidden in names:
@@ -344,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, type=Path, help="the bundle folder to write (replaced if it is a bundle)")
     ap.add_argument("--cache", type=Path, help="download cache (default $TPACS_BUNDLE_CACHE or ~/.cache/township-pacs-bundle)")
     ap.add_argument("--offline", action="store_true", help="resolve from the cache only, no index")
+    ap.add_argument("--prefer-cache", action="store_true",
+                    help="resolve from the cache when it has everything (fast; may keep older versions), else the index")
     ap.add_argument("--onnxruntime", help="ONNX Runtime distribution to require instead of the target's default, "
                                           "e.g. onnxruntime-gpu on linux_x86_64")
     ap.add_argument("--extra", type=Path, action="append", default=[],
@@ -353,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         if not extra.is_file():
             ap.error(f"--extra {extra}: no such file")
     try:
-        build(args.platform, args.out, args.cache, args.offline, args.onnxruntime, args.extra)
+        build(args.platform, args.out, args.cache, args.offline, args.onnxruntime, args.extra, args.prefer_cache)
     except BuildError as exc:
         print(f"build_bundle: error: {exc}", file=sys.stderr)
         return 1

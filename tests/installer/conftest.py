@@ -1,7 +1,8 @@
 """Fixtures for the installer tests: bundles built once per session, a real install into a temp prefix.
 
 The bundles are built by the real `python -m installer.build_bundle` from this working tree; wheels
-come from PyPI on the first run and from ~/.cache/township-pacs-bundle ($TPACS_BUNDLE_CACHE) after.
+come from PyPI on the first run and from ~/.cache/township-pacs-bundle ($TPACS_BUNDLE_CACHE) after
+(--prefer-cache: the index is asked only when the cache lacks something).
 The install runs the bundle's own install.sh with HOME in a temp folder, with the network switched
 off (`unshare -n`) where this machine allows it, and pip always with --no-index.
 """
@@ -69,7 +70,7 @@ class _Build:
         self.log = out.parent / f"{platform}.log"
         with open(self.log, "w") as fh:
             self.proc = subprocess.Popen([sys.executable, "-m", "installer.build_bundle", "--platform", platform,
-                                          "--out", str(out)], cwd=PROJECT_ROOT, stdout=fh, stderr=subprocess.STDOUT)
+                                          "--out", str(out), "--prefer-cache"], cwd=PROJECT_ROOT, stdout=fh, stderr=subprocess.STDOUT)
 
     def result(self) -> Path:
         try:
