@@ -97,8 +97,11 @@ class FindingsPanel(QWidget):
         return base
 
     # --- content
-    def set_review(self, review: Review | None) -> None:
+    def set_review(self, review: Review | None, reviewable: bool = True) -> None:
+        """The review to show; reviewable False: a study the findings review does not apply to
+        (a radiograph: the nodule model and the review SR are for CT)."""
         self.review = review
+        self._reviewable = reviewable
         self._fill()
         if review is not None:
             self.findings_changed.emit(review.report())
@@ -134,7 +137,9 @@ class FindingsPanel(QWidget):
             b.setEnabled(has)
         self.add_btn.setEnabled(self.review is not None)
         self.save_btn.setEnabled(self.review is not None)
-        if self.review is None:
+        if self.review is None and not getattr(self, "_reviewable", True):
+            self.summary.setText(self.tr("Findings review is for CT studies."))
+        elif self.review is None:
             self.summary.setText(self.tr("No study open."))
         elif not items:
             self.summary.setText(self.tr("No AI findings for this study."))

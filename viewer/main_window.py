@@ -20,6 +20,9 @@ from viewer.logic.worklist import (StudyContent, newest_findings, study_content_
 
 log = logging.getLogger(__name__)
 
+# Series whose findings the reader reviews here: the nodule model and the review SR work on CT volumes.
+REVIEWABLE_MODALITIES = {"CT"}
+
 
 def _reading_widget_class():
     try:
@@ -304,8 +307,12 @@ class MainWindow(QMainWindow):
             self._load_failed(self.tr("No images to show in %1").replace("%1", label))
             return False
         self.review_series = series
-        self.review = Review(report, study_uid=content.study_uid, series_uid=series.series_uid)
-        self.panel.set_review(self.review)
+        if series.modality in REVIEWABLE_MODALITIES or (report is not None and report.findings):
+            self.review = Review(report, study_uid=content.study_uid, series_uid=series.series_uid)
+            self.panel.set_review(self.review)
+        else:  # a radiograph: no nodule findings to review, and the review SR needs cross-sections
+            self.review = None
+            self.panel.set_review(None, reviewable=False)
         self._fill_series_combo()
         self._load_series(series)
         if content.bad_files:
@@ -483,6 +490,10 @@ class MainWindow(QMainWindow):
         if not reviewer:
             reviewer, ok = QInputDialog.getText(self, self.tr("Save review"), self.tr("Reviewer's name:"))
             if not ok:
+                return
+            if not reviewer.strip():
+                QMessageBox.warning(self, self.tr("Review not saved"),
+                                    self.tr("A review needs the reviewer's name."))
                 return
         try:
             self.save_review(reviewer)

@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="228" />
+        <location filename="../../viewer/findings_panel.py" line="233" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="239" />
+        <location filename="../../viewer/findings_panel.py" line="244" />
         <source>Position:</source>
         <translation>Position:</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="240" />
+        <location filename="../../viewer/findings_panel.py" line="245" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="241" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Kind:</source>
         <translation>Kind:</translation>
     </message>
@@ -225,45 +225,50 @@
         <translation>corrected</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="138" />
+        <location filename="../../viewer/findings_panel.py" line="141" />
+        <source>Findings review is for CT studies.</source>
+        <translation>Findings review is for CT studies.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="140" />
+        <location filename="../../viewer/findings_panel.py" line="145" />
         <source>No AI findings for this study.</source>
         <translation>No AI findings for this study.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="143" />
+        <location filename="../../viewer/findings_panel.py" line="148" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>%1 accepted, %2 rejected, %3 not reviewed</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="198" />
-        <location filename="../../viewer/findings_panel.py" line="201" />
-        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="203" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="212" />
         <source>Correct diameter</source>
         <translation>Correct diameter</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="198" />
+        <location filename="../../viewer/findings_panel.py" line="203" />
         <source>Select a finding first.</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="201" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="212" />
-        <location filename="../../viewer/findings_panel.py" line="220" />
+        <location filename="../../viewer/findings_panel.py" line="217" />
+        <location filename="../../viewer/findings_panel.py" line="225" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="213" />
+        <location filename="../../viewer/findings_panel.py" line="218" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>Click the nodule in the image first to place the crosshair.</translation>
     </message>
@@ -271,154 +276,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="160" />
+        <location filename="../../viewer/main_window.py" line="163" />
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="161" />
+        <location filename="../../viewer/main_window.py" line="164" />
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="162" />
+        <location filename="../../viewer/main_window.py" line="165" />
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="163" />
+        <location filename="../../viewer/main_window.py" line="166" />
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="168" />
+        <location filename="../../viewer/main_window.py" line="171" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="169" />
+        <location filename="../../viewer/main_window.py" line="172" />
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="170" />
+        <location filename="../../viewer/main_window.py" line="173" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="171" />
+        <location filename="../../viewer/main_window.py" line="174" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="172" />
+        <location filename="../../viewer/main_window.py" line="175" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="234" />
+        <location filename="../../viewer/main_window.py" line="237" />
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="236" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="242" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="241" />
+        <location filename="../../viewer/main_window.py" line="244" />
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="242" />
+        <location filename="../../viewer/main_window.py" line="245" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="260" />
-        <location filename="../../viewer/main_window.py" line="350" />
+        <location filename="../../viewer/main_window.py" line="263" />
+        <location filename="../../viewer/main_window.py" line="357" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="261" />
+        <location filename="../../viewer/main_window.py" line="264" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="280" />
+        <location filename="../../viewer/main_window.py" line="283" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="304" />
+        <location filename="../../viewer/main_window.py" line="307" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="318" />
+        <location filename="../../viewer/main_window.py" line="325" />
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="351" />
+        <location filename="../../viewer/main_window.py" line="358" />
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="366" />
+        <location filename="../../viewer/main_window.py" line="373" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="387" />
+        <location filename="../../viewer/main_window.py" line="394" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="399" />
+        <location filename="../../viewer/main_window.py" line="406" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="458" />
+        <location filename="../../viewer/main_window.py" line="465" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="463" />
+        <location filename="../../viewer/main_window.py" line="470" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="484" />
+        <location filename="../../viewer/main_window.py" line="491" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="484" />
+        <location filename="../../viewer/main_window.py" line="491" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="490" />
-        <location filename="../../viewer/main_window.py" line="493" />
+        <location filename="../../viewer/main_window.py" line="495" />
+        <location filename="../../viewer/main_window.py" line="501" />
+        <location filename="../../viewer/main_window.py" line="504" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="516" />
+        <location filename="../../viewer/main_window.py" line="496" />
+        <source>A review needs the reviewer's name.</source>
+        <translation>A review needs the reviewer's name.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="527" />
         <source>Settings saved; the DICOM node was restarted.</source>
         <translation>Settings saved; the DICOM node was restarted.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="518" />
+        <location filename="../../viewer/main_window.py" line="529" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -897,8 +908,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="45" />
         <location filename="../../viewer/main_window.py" line="48" />
+        <location filename="../../viewer/main_window.py" line="51" />
         <source>The image view is not available in this installation.</source>
         <translation>The image view is not available in this installation.</translation>
     </message>

@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="228" />
+        <location filename="../../viewer/findings_panel.py" line="233" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="239" />
+        <location filename="../../viewer/findings_panel.py" line="244" />
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="240" />
+        <location filename="../../viewer/findings_panel.py" line="245" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="241" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
@@ -225,45 +225,50 @@
         <translation>已修正</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="138" />
+        <location filename="../../viewer/findings_panel.py" line="141" />
+        <source>Findings review is for CT studies.</source>
+        <translation>结节审核仅适用于 CT 检查。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="140" />
+        <location filename="../../viewer/findings_panel.py" line="145" />
         <source>No AI findings for this study.</source>
         <translation>本检查无 AI 检出结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="143" />
+        <location filename="../../viewer/findings_panel.py" line="148" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>已确认 %1，已否定 %2，未审核 %3</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="198" />
-        <location filename="../../viewer/findings_panel.py" line="201" />
-        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="203" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="212" />
         <source>Correct diameter</source>
         <translation>修正直径</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="198" />
+        <location filename="../../viewer/findings_panel.py" line="203" />
         <source>Select a finding first.</source>
         <translation>请先选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="201" />
+        <location filename="../../viewer/findings_panel.py" line="206" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="212" />
-        <location filename="../../viewer/findings_panel.py" line="220" />
+        <location filename="../../viewer/findings_panel.py" line="217" />
+        <location filename="../../viewer/findings_panel.py" line="225" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="213" />
+        <location filename="../../viewer/findings_panel.py" line="218" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>请先在图像上点击结节以放置十字线。</translation>
     </message>
@@ -271,154 +276,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="160" />
+        <location filename="../../viewer/main_window.py" line="163" />
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="161" />
+        <location filename="../../viewer/main_window.py" line="164" />
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="162" />
+        <location filename="../../viewer/main_window.py" line="165" />
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="163" />
+        <location filename="../../viewer/main_window.py" line="166" />
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="168" />
+        <location filename="../../viewer/main_window.py" line="171" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="169" />
+        <location filename="../../viewer/main_window.py" line="172" />
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="170" />
+        <location filename="../../viewer/main_window.py" line="173" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="171" />
+        <location filename="../../viewer/main_window.py" line="174" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="172" />
+        <location filename="../../viewer/main_window.py" line="175" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="234" />
+        <location filename="../../viewer/main_window.py" line="237" />
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="236" />
+        <location filename="../../viewer/main_window.py" line="239" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="242" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="241" />
+        <location filename="../../viewer/main_window.py" line="244" />
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="242" />
+        <location filename="../../viewer/main_window.py" line="245" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="260" />
-        <location filename="../../viewer/main_window.py" line="350" />
+        <location filename="../../viewer/main_window.py" line="263" />
+        <location filename="../../viewer/main_window.py" line="357" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="261" />
+        <location filename="../../viewer/main_window.py" line="264" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="280" />
+        <location filename="../../viewer/main_window.py" line="283" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="304" />
+        <location filename="../../viewer/main_window.py" line="307" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="318" />
+        <location filename="../../viewer/main_window.py" line="325" />
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="351" />
+        <location filename="../../viewer/main_window.py" line="358" />
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="366" />
+        <location filename="../../viewer/main_window.py" line="373" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="387" />
+        <location filename="../../viewer/main_window.py" line="394" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="399" />
+        <location filename="../../viewer/main_window.py" line="406" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="458" />
+        <location filename="../../viewer/main_window.py" line="465" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="463" />
+        <location filename="../../viewer/main_window.py" line="470" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="484" />
+        <location filename="../../viewer/main_window.py" line="491" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="484" />
+        <location filename="../../viewer/main_window.py" line="491" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="490" />
-        <location filename="../../viewer/main_window.py" line="493" />
+        <location filename="../../viewer/main_window.py" line="495" />
+        <location filename="../../viewer/main_window.py" line="501" />
+        <location filename="../../viewer/main_window.py" line="504" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="516" />
+        <location filename="../../viewer/main_window.py" line="496" />
+        <source>A review needs the reviewer's name.</source>
+        <translation>保存审核需要填写审核医生姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="527" />
         <source>Settings saved; the DICOM node was restarted.</source>
         <translation>设置已保存，DICOM 节点已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="518" />
+        <location filename="../../viewer/main_window.py" line="529" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -897,8 +908,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="45" />
         <location filename="../../viewer/main_window.py" line="48" />
+        <location filename="../../viewer/main_window.py" line="51" />
         <source>The image view is not available in this installation.</source>
         <translation>此安装中没有图像显示模块。</translation>
     </message>

@@ -299,3 +299,20 @@ def test_switching_series_keeps_the_review(tmp_path, folder_with_sr, ct_phantom_
         win.review.dirty = False
         win.close()
         install_language("zh_CN")
+
+
+def test_radiograph_opens_without_review(tmp_path, dx_phantom, qtbot, monkeypatch):
+    from dicom_node.config import load_config
+    from viewer.app import build_window
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    install_language("zh_CN")
+    win = build_window(load_config(None), dx_phantom, start_node=False)
+    qtbot.addWidget(win)
+    try:
+        qtbot.waitUntil(lambda: win.reading.is_loaded() or bool(win.load_error), timeout=60000)
+        assert win.load_error == "" and win.reading.radiograph is not None
+        assert win.review is None and not win.panel.save_btn.isEnabled() and not win.panel.add_btn.isEnabled()
+        assert win.panel.summary.text() == "结节审核仅适用于 CT 检查。"
+    finally:
+        win.close()
