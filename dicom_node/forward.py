@@ -30,6 +30,8 @@ from dicom_node.jobs import Job, JobQueue
 log = logging.getLogger(__name__)
 
 UNCOMPRESSED = (ExplicitVRLittleEndian, ImplicitVRLittleEndian)
+STORAGE_COMMITMENT = "1.2.840.10008.1.20.1"            # Storage Commitment Push Model SOP Class
+STORAGE_COMMITMENT_INSTANCE = "1.2.840.10008.1.20.1.1"  # its well-known SOP Instance
 MAX_CONTEXTS = 128  # PS3.8: presentation context IDs are odd numbers 1..255
 
 
@@ -47,6 +49,7 @@ class Destination:
     password: str = ""
     token: str = ""
     ca: str = ""                   # for https STOW-RS with a private CA
+    storage_commitment: bool = False  # DICOM: ask the county to commit (push model) after sending
 
     @property
     def peer(self) -> str:
@@ -98,7 +101,8 @@ def parse_destinations(cfg: dict) -> dict[str, Destination]:
                 if not tls.get("ca"):
                     raise ConfigError(f"{where} ({d['name']}): tls needs ca (the county's CA certificate)")
             out[d["name"]] = Destination(name=d["name"], kind="dicom", ae_title=d["ae_title"], host=d["host"],
-                                         port=d["port"], tls=tls)
+                                         port=d["port"], tls=tls,
+                                         storage_commitment=bool(d.get("storage_commitment", False)))
         elif kind == "stow":
             if not str(d.get("url", "")).startswith(("http://", "https://")):
                 raise ConfigError(f"{where} ({d['name']}): a STOW-RS destination needs url = http(s)://...")
@@ -217,6 +221,8 @@ class Forwarder:
             if todo:
                 sender = self._send_dicom if dest.kind == "dicom" else self._send_stow
                 n_sent = sender(job, dest, todo)
+            if dest.storage_commitment:
+                self._request_commitment(job, dest)
             job = self.queue.finish(job, attempt_id, n_sent)
             log.info("job %d: study %s delivered to %s (%d sent)", job.id, job.study_uid, job.destination, n_sent)
         except _Interrupted as exc:
@@ -236,11 +242,10 @@ class Forwarder:
 
     def _send_dicom(self, job: Job, dest: Destination, todo: list) -> int:
         """C-STORE: one association per study (more only beyond 128 presentation contexts)."""
-        from pynetdicom import AE, _config
+        from pynetdicom import _config
 
         # Stream stored files as they are (no decode/re-encode) when the peer accepts their syntax.
         _config.STORE_SEND_CHUNKED_DATASET = True
-        node = self.cfg.get("node", {})
         # Contexts: each (SOP class, stored syntax) as stored, plus uncompressed per SOP class.
         wanted: dict[str, list[str]] = {}
         for inst in todo:
@@ -256,10 +261,7 @@ class Forwarder:
         for batch in batches:
             classes = {c[0] for c in batch}
             part = [i for i in todo if i.sop_class_uid in classes]
-            ae = AE(ae_title=node.get("ae_title", "TPACS"))
-            ae.acse_timeout = node.get("acse_timeout_s", 30)
-            ae.dimse_timeout = node.get("dimse_timeout_s", 60)
-            ae.network_timeout = node.get("network_timeout_s", 60)
+            ae = self._make_ae(dest)
             for sop_class, tss in batch:
                 ae.add_requested_context(sop_class, tss)
             kwargs = {}
@@ -327,6 +329,77 @@ class Forwarder:
         if "Status" not in rsp:
             return None, str(used)
         return int(rsp.Status), str(used)
+
+    def _make_ae(self, dest: Destination):
+        from pynetdicom import AE
+
+        node = self.cfg.get("node", {})
+        ae = AE(ae_title=node.get("ae_title", "TPACS"))
+        ae.acse_timeout = node.get("acse_timeout_s", 30)
+        ae.dimse_timeout = node.get("dimse_timeout_s", 60)
+        ae.network_timeout = node.get("network_timeout_s", 60)
+        ae.connection_timeout = node.get("acse_timeout_s", 30)
+        return ae
+
+    def _request_commitment(self, job: Job, dest: Destination) -> str | None:
+        """N-ACTION (push model) for every delivered, not yet committed instance of the study.
+
+        The county answers later with an N-EVENT-REPORT on its own association to this node's SCP
+        (on_commitment_report); a request left unanswered expires after commitment_timeout_s."""
+        from pydicom.dataset import Dataset
+        from pydicom.uid import generate_uid
+
+        uids = self.queue.uncommitted_uids(dest.name, job.study_uid)
+        if not uids:
+            return None
+        classes = {i.sop_instance_uid: i for i in self.archive.instances(study_uid=job.study_uid)}
+        ds = Dataset()
+        ds.TransactionUID = generate_uid()
+        refs = []
+        for uid in sorted(uids):
+            item = Dataset()
+            item.ReferencedSOPClassUID = classes[uid].sop_class_uid if uid in classes else ""
+            item.ReferencedSOPInstanceUID = uid
+            refs.append(item)
+        ds.ReferencedSOPSequence = refs
+        ae = self._make_ae(dest)
+        ae.add_requested_context(STORAGE_COMMITMENT, list(UNCOMPRESSED))
+        kwargs = {"tls_args": (tls_context(dest.tls), dest.host)} if dest.tls else {}
+        assoc = ae.associate(dest.host, dest.port, ae_title=dest.ae_title, **kwargs)
+        if not assoc.is_established:
+            raise SendError(f"storage commitment: association with {dest.peer} failed")
+        try:
+            status, _ = assoc.send_n_action(ds, 1, STORAGE_COMMITMENT, STORAGE_COMMITMENT_INSTANCE)
+        finally:
+            if assoc.is_established:
+                assoc.release()
+        code = int(status.Status) if status is not None and "Status" in status else None
+        if code != 0x0000:
+            raise SendError(f"storage commitment request refused by {dest.peer} "
+                            f"({'no answer' if code is None else f'0x{code:04X}'})")
+        self.queue.add_commitment(job, str(ds.TransactionUID), uids)
+        self.queue.audit(job, "", code, {"peer": dest.peer, "result": f"commitment requested ({len(uids)})"})
+        return str(ds.TransactionUID)
+
+    def on_commitment_report(self, event):
+        """EVT_N_EVENT_REPORT handler on the node's SCP: the county's storage commitment result."""
+        try:
+            info = event.event_information
+            tuid = str(info.TransactionUID)
+            ok = [str(i.ReferencedSOPInstanceUID) for i in info.get("ReferencedSOPSequence", [])]
+            bad = [str(i.ReferencedSOPInstanceUID) for i in info.get("FailedSOPSequence", [])]
+        except Exception as exc:
+            log.warning("unreadable storage commitment report: %s", exc)
+            return 0x0110, None
+        row = self.queue.commitment_report(tuid, ok, bad)
+        if row is None:
+            log.warning("storage commitment report for an unknown transaction %s", tuid)
+            return 0x0000, None
+        log.info("storage commitment %s from %s: %d committed, %d failed", tuid, row["destination"], len(ok),
+                 len(bad))
+        if bad:  # the county lost some: send them again
+            self.on_study_ready(row["study_uid"], reason="commitment failed")
+        return 0x0000, None
 
     def _fast_ok(self, assoc) -> bool:
         """The batched sender writes to the socket itself: plain TCP only (an SSL object must not be
@@ -448,6 +521,7 @@ class Forwarder:
         while not self._stop.wait(every):
             try:
                 self.rescan()
+                self.expire_commitments()
                 self.maybe_retention()
             except Exception:
                 log.exception("forwarding housekeeping")
@@ -465,6 +539,17 @@ class Forwarder:
                 continue
             if study.num_instances > len(self.queue.delivered_uids(job.destination, job.study_uid)):
                 jobs += self.on_study_ready(job.study_uid, reason="new instances")
+        return jobs
+
+    def expire_commitments(self) -> list[Job]:
+        """Ask again where the county never answered a storage commitment request."""
+        jobs = []
+        for row in self.queue.expire_commitments(float(self.fcfg.get("commitment_timeout_s", 3600))):
+            log.warning("storage commitment %s (%s) unanswered; asking again", row["transaction_uid"],
+                        row["destination"])
+            jobs.append(self.queue.enqueue(row["study_uid"], row["destination"], reason="commitment expired"))
+            if row["destination"] in self._wake:
+                self._wake[row["destination"]].set()
         return jobs
 
     def maybe_retention(self) -> list[str]:
@@ -575,8 +660,41 @@ def attach(node) -> Forwarder | None:
     fw = Forwarder(cfg, node.archive)
     node.ready_listeners.append(fw.on_study_ready)
     node.forwarder = fw
+    if any(d.storage_commitment for d in fw.destinations.values()):
+        _accept_commitment_reports(node, fw.on_commitment_report)
     fw.start()
     return fw
+
+
+def _accept_commitment_reports(node, handler) -> None:
+    """Let the county's N-EVENT-REPORT in: the Storage Commitment context (the county acts as SCP,
+    which it negotiates by role selection) and a handler on the node's SCP.
+
+    Node.start() attaches forwarding before it starts its server, so the handler is added to the
+    handlers that server starts with; with a server already running, it is bound to it."""
+    from pynetdicom import evt
+
+    server = getattr(node, "server", None)
+    ae = getattr(node, "ae", None)
+    if server is not None:
+        if not any(cx.abstract_syntax == STORAGE_COMMITMENT for cx in server.contexts):
+            from pynetdicom import AE
+
+            tmp = AE()
+            tmp.add_supported_context(STORAGE_COMMITMENT, list(UNCOMPRESSED), scu_role=True, scp_role=True)
+            server.contexts.append(tmp.supported_contexts[0])
+        server.bind(evt.EVT_N_EVENT_REPORT, handler)
+    elif ae is not None:
+        ae.add_supported_context(STORAGE_COMMITMENT, list(UNCOMPRESSED), scu_role=True, scp_role=True)
+        start_server = ae.start_server
+
+        def _start_server(address, *args, evt_handlers=None, **kwargs):
+            handlers = list(evt_handlers or []) + [(evt.EVT_N_EVENT_REPORT, handler)]
+            return start_server(address, *args, evt_handlers=handlers, **kwargs)
+
+        ae.start_server = _start_server
+    else:
+        log.warning("storage commitment: the node has no DICOM server; county reports cannot be received")
 
 
 def main(argv: list[str] | None = None) -> int:

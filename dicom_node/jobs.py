@@ -79,6 +79,23 @@ CREATE TABLE IF NOT EXISTS forward_audit (
     result            TEXT NOT NULL           -- delivered|warning|duplicate|refused|error
 );
 CREATE INDEX IF NOT EXISTS forward_audit_study ON forward_audit (study_uid);
+CREATE TABLE IF NOT EXISTS forward_commitments (
+    transaction_uid  TEXT PRIMARY KEY,
+    job_id           INTEGER NOT NULL,
+    destination      TEXT NOT NULL,
+    study_uid        TEXT NOT NULL,
+    requested_at     REAL NOT NULL,
+    state            TEXT NOT NULL DEFAULT 'pending',   -- pending|committed|failed|expired
+    reported_at      REAL,
+    n_requested      INTEGER NOT NULL DEFAULT 0,
+    n_committed      INTEGER NOT NULL DEFAULT 0,
+    n_failed         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS forward_commitment_items (
+    transaction_uid   TEXT NOT NULL,
+    sop_instance_uid  TEXT NOT NULL,
+    PRIMARY KEY (transaction_uid, sop_instance_uid)
+);
 """
 
 
@@ -134,6 +151,9 @@ class JobQueue:
         self._local = threading.local()
         with self._conn() as con:
             con.executescript(SCHEMA)
+            cols = {r[1] for r in con.execute("PRAGMA table_info(forward_deliveries)")}
+            if "committed_at" not in cols:  # storage commitment came later than the first schema
+                con.execute("ALTER TABLE forward_deliveries ADD COLUMN committed_at REAL")
 
     # -- connection per thread: sqlite3 objects must not cross threads
     def _conn(self) -> sqlite3.Connection:
@@ -346,6 +366,75 @@ class JobQueue:
                         "VALUES (?,0,?,?,'requeued')", (job_id, now, now))
             con.execute("COMMIT")
         return self.get(job_id)  # type: ignore[return-value]
+
+    # -- storage commitment (push model)
+    def uncommitted_uids(self, destination: str, study_uid: str) -> set[str]:
+        """Delivered, but not yet committed and not in a pending commitment request."""
+        with self._conn() as con:
+            return {r[0] for r in con.execute(
+                "SELECT d.sop_instance_uid FROM forward_deliveries d WHERE d.destination=? AND d.study_uid=? "
+                "AND d.committed_at IS NULL AND NOT EXISTS (SELECT 1 FROM forward_commitment_items i "
+                "JOIN forward_commitments c ON c.transaction_uid=i.transaction_uid WHERE c.state='pending' "
+                "AND c.destination=d.destination AND i.sop_instance_uid=d.sop_instance_uid)",
+                (destination, study_uid))}
+
+    def committed_uids(self, destination: str, study_uid: str) -> set[str]:
+        with self._conn() as con:
+            return {r[0] for r in con.execute("SELECT sop_instance_uid FROM forward_deliveries WHERE destination=? "
+                                              "AND study_uid=? AND committed_at IS NOT NULL",
+                                              (destination, study_uid))}
+
+    def add_commitment(self, job: Job, transaction_uid: str, sop_uids: Iterable[str]) -> None:
+        now = self.clock()
+        uids = list(sop_uids)
+        with self._conn() as con:
+            con.execute("BEGIN")
+            con.execute("INSERT INTO forward_commitments (transaction_uid, job_id, destination, study_uid, "
+                        "requested_at, n_requested) VALUES (?,?,?,?,?,?)",
+                        (transaction_uid, job.id, job.destination, job.study_uid, now, len(uids)))
+            con.executemany("INSERT OR IGNORE INTO forward_commitment_items VALUES (?,?)",
+                            [(transaction_uid, u) for u in uids])
+            con.execute("COMMIT")
+
+    def commitment_report(self, transaction_uid: str, committed: Iterable[str],
+                          failed: Iterable[str]) -> dict | None:
+        """Record the county's N-EVENT-REPORT. Failed instances lose their delivery record, so that
+        the next job sends them again. Returns the commitment row (None for an unknown transaction)."""
+        now = self.clock()
+        committed, failed = list(committed), list(failed)
+        with self._conn() as con:
+            con.execute("BEGIN IMMEDIATE")
+            row = con.execute("SELECT * FROM forward_commitments WHERE transaction_uid=?",
+                              (transaction_uid,)).fetchone()
+            if row is None:
+                con.execute("ROLLBACK")
+                return None
+            dest = row["destination"]
+            con.executemany("UPDATE forward_deliveries SET committed_at=? WHERE destination=? AND sop_instance_uid=?",
+                            [(now, dest, u) for u in committed])
+            con.executemany("DELETE FROM forward_deliveries WHERE destination=? AND sop_instance_uid=?",
+                            [(dest, u) for u in failed])
+            con.execute("UPDATE forward_commitments SET state=?, reported_at=?, n_committed=?, n_failed=? "
+                        "WHERE transaction_uid=?", ("failed" if failed else "committed", now, len(committed),
+                                                    len(failed), transaction_uid))
+            con.execute("COMMIT")
+            return dict(con.execute("SELECT * FROM forward_commitments WHERE transaction_uid=?",
+                                    (transaction_uid,)).fetchone())
+
+    def expire_commitments(self, older_than_s: float) -> list[dict]:
+        """Pending requests the county never answered: expired, so that they are asked again."""
+        now = self.clock()
+        with self._conn() as con:
+            rows = [dict(r) for r in con.execute("SELECT * FROM forward_commitments WHERE state='pending' "
+                                                 "AND requested_at<?", (now - older_than_s,))]
+            con.executemany("UPDATE forward_commitments SET state='expired' WHERE transaction_uid=?",
+                            [(r["transaction_uid"],) for r in rows])
+        return rows
+
+    def commitments(self, study_uid: str) -> list[dict]:
+        with self._conn() as con:
+            return [dict(r) for r in con.execute("SELECT * FROM forward_commitments WHERE study_uid=? ORDER BY "
+                                                 "requested_at", (study_uid,))]
 
     def audit_rows(self, study_uid: str | None = None) -> list[dict]:
         with self._conn() as con:

@@ -5,8 +5,8 @@ A study is deleted only when ALL of these hold:
   - the user has not pinned it;
   - the routing rules send it somewhere, and every destination they pick holds every one of its
     instances (recorded per instance in forward_deliveries) and no job for it is still active;
-  - storage commitment is off (this node does not yet ask the county to commit, so with
-    forwarding.storage_commitment = true nothing is ever deleted).
+  - for a destination with storage_commitment = true, the county has also committed every instance
+    (storage commitment push model, N-EVENT-REPORT recorded in forward_deliveries.committed_at).
 A study that was never delivered anywhere is never deleted, whatever its age.
 """
 from __future__ import annotations
@@ -26,8 +26,6 @@ def deletable(archive, cfg: dict, forwarder, study, now: float) -> tuple[bool, s
     last = study.last_received_at or study.first_received_at or now
     if now - last < keep_s:
         return False, "younger than keep_days"
-    if cfg.get("forwarding", {}).get("storage_commitment"):
-        return False, "storage commitment not confirmed"
     dests = forwarder.route(study)
     if not dests:
         return False, "not routed to any destination (never delivered)"
@@ -40,6 +38,11 @@ def deletable(archive, cfg: dict, forwarder, study, now: float) -> tuple[bool, s
         missing = uids - forwarder.queue.delivered_uids(d, study.study_uid)
         if missing:
             return False, f"{len(missing)} instance(s) not delivered to {d}"
+        dest = forwarder.destinations.get(d)
+        if dest is not None and dest.storage_commitment:
+            uncommitted = uids - forwarder.queue.committed_uids(d, study.study_uid)
+            if uncommitted:
+                return False, f"{len(uncommitted)} instance(s) not committed by {d}"
     return True, ""
 
 
