@@ -279,7 +279,13 @@ class Forwarder:
                 for inst in part:
                     if self._stop.is_set():
                         raise _Interrupted(n_sent)
-                    status, ts = self._store_one(assoc, inst)
+                    try:
+                        status, ts = self._store_one(assoc, inst)
+                    except _NoContext as exc:  # this one cannot go; the others still do
+                        self.queue.audit(job, inst.sop_instance_uid, None,
+                                         self._audit_info(dest, inst, result="refused"))
+                        errors.append(f"{inst.sop_instance_uid}: {exc}")
+                        continue
                     if status is None:
                         # it left, but no answer came: logged, and sent again on the next attempt
                         self.queue.audit(job, inst.sop_instance_uid, None, self._audit_info(dest, inst, ts, "error"))
@@ -324,8 +330,8 @@ class Forwarder:
             used = ExplicitVRLittleEndian if ExplicitVRLittleEndian in syntaxes else ImplicitVRLittleEndian
             rsp = assoc.send_c_store(ds)
         else:
-            raise SendError(f"{assoc.acceptor.ae_title} accepts no transfer syntax for SOP class "
-                            f"{inst.sop_class_uid} ({stored.name} or uncompressed)")
+            raise _NoContext(f"{assoc.acceptor.ae_title} accepts SOP class {inst.sop_class_uid} neither as "
+                             f"{stored.name} nor uncompressed")
         if "Status" not in rsp:
             return None, str(used)
         return int(rsp.Status), str(used)
@@ -617,6 +623,10 @@ def _fast_c_store(assoc, context_id: int, inst, msg_id: int) -> int | None:
         assoc.abort()
         return None
     return int(rsp.Status)
+
+
+class _NoContext(Exception):
+    """The peer accepted no presentation context this instance could be sent with."""
 
 
 class _Interrupted(Exception):

@@ -45,6 +45,7 @@ class OrthancProc:
     aet: str = "COUNTY"
     proc: subprocess.Popen | None = None
     log_path: Path = field(default=None)  # type: ignore[assignment]
+    auth: tuple[str, str] | None = None   # (user, password) when Orthanc's HTTP side needs a login
 
     @property
     def base_url(self) -> str:
@@ -53,7 +54,12 @@ class OrthancProc:
     def rest(self, path: str, method: str = "GET", data: bytes | None = None,
              headers: dict | None = None, timeout: float = 30):
         """GET/POST/DELETE on Orthanc's REST API; JSON answers come back parsed."""
-        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers or {})
+        headers = dict(headers or {})
+        if self.auth:
+            import base64
+
+            headers["Authorization"] = "Basic " + base64.b64encode(":".join(self.auth).encode()).decode()
+        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
             if "json" in (resp.headers.get("Content-Type") or ""):
@@ -157,8 +163,10 @@ def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = N
     cfg.update(extra or {})
     config_path = folder / "orthanc.json"
     config_path.write_text(json.dumps(cfg, indent=2))
+    users = cfg.get("RegisteredUsers") if cfg.get("AuthenticationEnabled") else None
     o = OrthancProc(folder=folder, config_path=config_path, dicom_port=cfg["DicomPort"],
-                    http_port=cfg["HttpPort"], aet=aet, log_path=folder / "orthanc.log")
+                    http_port=cfg["HttpPort"], aet=aet, log_path=folder / "orthanc.log",
+                    auth=next(iter(users.items())) if users else None)
     o.start()
     try:
         yield o

@@ -99,6 +99,30 @@ def test_unreachable_county_backs_off_then_sends_only_the_rest(tmp_path, ct_phan
         assert len(sent) == len(set(sent)) == len(files)
 
 
+def test_instance_the_county_refuses_does_not_stop_the_others_and_is_retried_alone(tmp_path, ct_phantom_small):
+    files = dicom_files(ct_phantom_small)[:4]
+    odd = pydicom.dcmread(files[0])
+    odd.SOPClassUID = odd.file_meta.MediaStorageSOPClassUID = "1.2.826.0.1.3680043.8.498.4242"  # private class
+    odd.SOPInstanceUID = odd.file_meta.MediaStorageSOPInstanceUID = pydicom.uid.generate_uid()
+    odd.save_as(tmp_path / "odd.dcm", enforce_file_format=True)
+    with running_orthanc(tmp_path, extra={"UnknownSopClassAccepted": False}) as orthanc:
+        cfg = forward_cfg(tmp_path, [dicom_dest(orthanc)])
+        archive = Archive(cfg["storage"]["path"])
+        study_uid = fill_archive(archive, files + [tmp_path / "odd.dcm"])
+        fw = Forwarder(cfg, archive)
+        fw.on_study_ready(study_uid)
+        job = fw.run_once()
+        assert job.state == "failed" and odd.SOPInstanceUID in job.last_error
+        assert job.n_delivered == len(files) and orthanc.rest("/statistics")["CountInstances"] == len(files)
+        refused = [a for a in fw.queue.audit_rows(study_uid) if a["result"] == "refused"]
+        assert [a["sop_instance_uid"] for a in refused] == [odd.SOPInstanceUID]
+        # the retry offers only the refused instance again
+        fw.clock = fw.queue.clock = lambda: job.next_try_at
+        job = fw.run_once()
+        assert job.state == "failed" and fw.queue.history(job.id)[-1].n_sent == 0
+        assert len([a for a in fw.queue.audit_rows(study_uid) if a["result"] == "delivered"]) == len(files)
+
+
 def test_compressed_instance_goes_as_stored_or_decompressed_when_peer_insists(tmp_path):
     src = PYDICOM_FILES / "MR_small_jp2klossless.dcm"
     for accepted, expected_ts in ((True, "1.2.840.10008.1.2.4.90"), (False, "1.2.840.10008.1.2.1")):
@@ -166,6 +190,27 @@ def test_stow_rs_to_orthanc_dicomweb(tmp_path, ct_phantom_small):
         job2 = fw.run_once()
         assert job2.state == "failed" and "STOW-RS" in job2.last_error
         assert extra.SOPInstanceUID not in fw.queue.delivered_uids("county-web", study_uid)
+
+
+def test_stow_rs_with_basic_auth(tmp_path, ct_phantom_small):
+    files = dicom_files(ct_phantom_small)[:3]
+    users = {"AuthenticationEnabled": True, "RegisteredUsers": {"county": "s3cret"}}
+    with running_orthanc(tmp_path, dicomweb=True, extra=users) as orthanc:
+        url = f"{orthanc.base_url}/dicom-web"
+        cfg = forward_cfg(tmp_path, [{"name": "wrong", "kind": "stow", "url": url, "username": "county",
+                                      "password": "guess"},
+                                     {"name": "right", "kind": "stow", "url": url, "username": "county",
+                                      "password": "s3cret"}])
+        archive = Archive(cfg["storage"]["path"])
+        study_uid = fill_archive(archive, files)
+        fw = Forwarder(cfg, archive)
+        fw.on_study_ready(study_uid)
+        job = fw.run_once("wrong")
+        assert job.state == "failed" and "401" in job.last_error
+        assert orthanc.rest("/statistics")["CountInstances"] == 0
+        job = fw.run_once("right")
+        assert job.state == "delivered", job.last_error
+        assert sorted(orthanc_sop_uids(orthanc)) == sorted(i.sop_instance_uid for i in archive.instances(study_uid))
 
 
 def test_routing_rules_pick_destinations(tmp_path, ct_phantom_small, dx_phantom):
