@@ -24,6 +24,7 @@ class StudyTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[StudyRow] = []
+        self._texts: list[list[str]] = []  # display texts, made once per refresh (data() is called a lot)
 
     # --- texts
     def header_text(self, col: int) -> str:
@@ -88,7 +89,7 @@ class StudyTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         key = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(row, index.column())
+            return self._texts[index.row()][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "ai" and row.ai_detail:
                 return row.ai_detail
@@ -103,18 +104,25 @@ class StudyTableModel(QAbstractTableModel):
             return row.study_uid
         return None
 
-    def set_rows(self, rows: list[StudyRow]) -> None:
+    def _make_texts(self, rows: list[StudyRow]) -> list[list[str]]:
+        return [[self.cell_text(r, c) for c in range(len(COLUMNS))] for r in rows]
+
+    def set_rows(self, rows: list[StudyRow]) -> bool:
+        """Show these rows; True when the set of studies changed (not only their states)."""
         old = [r.study_uid for r in self.rows]
         new = [r.study_uid for r in rows]
+        texts = self._make_texts(rows)
         if old == new and rows:
-            self.rows = rows
+            self.rows, self._texts = rows, texts
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
-            return
+            return False
         self.beginResetModel()
-        self.rows = rows
+        self.rows, self._texts = rows, texts
         self.endResetModel()
+        return True
 
     def retranslate(self) -> None:
+        self._texts = self._make_texts(self.rows)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
@@ -169,6 +177,8 @@ class BrowserWidget(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Column widths from the first rows only: sizing over thousands of rows would stall each refresh.
+        self.table.horizontalHeader().setResizeContentsPrecision(int(vcfg.get("browser_sizing_rows", 100)))
 
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -276,11 +286,13 @@ class BrowserWidget(QWidget):
             return
         self._last_key = key
         selected = self.selected_study()
-        self.model.set_rows([study_row(r, self._images(r)) for r in recs])
+        if self.model.set_rows([study_row(r, self._images(r)) for r in recs]) and recs:
+            self.table.resizeColumnsToContents()
+        elif recs:  # only states changed: the two state columns may need room for their new words
+            for key in ("ai", "forward"):
+                self.table.resizeColumnToContents(COLUMNS.index(key))
         if selected:
             self.select_study(selected)
-        if recs:
-            self.table.resizeColumnsToContents()
         self._update_count()
         self.refreshed.emit(len(recs))
 
