@@ -45,6 +45,9 @@ COMMON_FILES = ["manifest.py", "INSTALL.txt"]
 REQUIRED_DATA = ["ai_models/weights/**", "ai_models/cards/**", "resources/translations/*.qm", "resources/*.toml"]
 
 
+TRAINING_ONLY = ("*.pt", "*.pth", "*.ckpt")
+
+
 class BuildError(Exception):
     pass
 
@@ -100,7 +103,8 @@ def _copy_source(dst: Path) -> dict:
     """Copy what the wheel is built from (pyproject, README, the packages) to dst; returns pyproject."""
     pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     include = pyproject.get("tool", {}).get("setuptools", {}).get("packages", {}).get("find", {}).get("include", ["*"])
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".pytest_cache")
+    # Torch checkpoints are for training and the torch backend; a clinic runs the ONNX weights only.
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".pytest_cache", *TRAINING_ONLY)
     for name in ("pyproject.toml", "README.md", "LICENSE", "setup.cfg", "MANIFEST.in"):
         if (PROJECT_ROOT / name).is_file():
             shutil.copy2(PROJECT_ROOT / name, dst / name)

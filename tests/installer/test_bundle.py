@@ -74,7 +74,9 @@ def test_project_wheel_carries_config_translations_and_model(linux_bundle):
     assert "resources/default_config.toml" in names
     for qm in (PROJECT_ROOT / "resources" / "translations").glob("*.qm"):
         assert f"resources/translations/{qm.name}" in names
-    shipped = [p for p in WEIGHTS.rglob("*") if p.is_file() and "__pycache__" not in p.parts] if WEIGHTS.is_dir() else []
+    shipped = [p for p in WEIGHTS.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+               and p.suffix not in (".pt", ".pth", ".ckpt")] if WEIGHTS.is_dir() else []
+    assert not [n for n in names if n.endswith((".pt", ".pth", ".ckpt"))], "torch checkpoints do not belong in a clinic bundle"
     for p in shipped:
         assert p.relative_to(PROJECT_ROOT).as_posix() in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
