@@ -41,6 +41,7 @@ done
 [ -f "$BUNDLE/manifest.json" ] || die "$BUNDLE/manifest.json is missing: this is not a complete township-pacs bundle"
 [ -z "$SEED_CONFIG" ] || [ -f "$SEED_CONFIG" ] || die "--config $SEED_CONFIG: no such file"
 PREFIX=$(realpath -m "$PREFIX")
+unset PYTHONPATH PYTHONHOME  # the clinic's Python, as it is, with nothing of another environment
 
 # --- Python: exactly the version the bundle's wheels were built for ------------------------------------
 want=$(sed -n 's/^ *"python": *"\([0-9.]*\)".*/\1/p' "$BUNDLE/manifest.json" | head -1)
@@ -63,7 +64,6 @@ fi
 # pip must see the bundle and nothing else: no pip.conf, no PIP_* variables, no index.
 for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-unset PYTHONPATH PYTHONHOME
 
 if [ -e "$PREFIX" ] && [ -n "$(ls -A "$PREFIX" 2>/dev/null)" ] && [ ! -f "$PREFIX/$MARKER" ]; then
   die "$PREFIX exists and is not a township-pacs app folder; choose another --prefix (nothing was changed)"
