@@ -7,7 +7,8 @@ import pytest
 
 from tests.conftest import dicom_files, ground_truth
 from viewer.logic import display, measure
-from viewer.logic.mpr import ORIENTATIONS, ReadingState, slab_mip
+from viewer.logic.mpr import ORIENTATIONS, ReadingState, edge_labels, slab_mip
+from viewer.logic.volume import VolumeGeometry
 from viewer.logic.volume import load_series
 
 
@@ -113,3 +114,16 @@ def test_measurements(small_state):
     assert -950 < roi.mean < -750
     assert measure.scale_bar_mm(0.7, 100) in (50.0, 100.0)
     assert measure.scale_bar_mm(0.05, 100) == 5.0
+
+
+def test_edge_labels_follow_the_series_geometry(small_state):
+    st, _ = small_state
+    g = st.volume.geometry
+    assert edge_labels(g, "axial") == ("R", "L", "A", "P")
+    assert edge_labels(g, "coronal") == ("R", "L", "S", "I")
+    assert edge_labels(g, "sagittal") == ("A", "P", "S", "I")
+    # a series acquired feet-first with rows running right-to-left: labels swap with it
+    flipped = VolumeGeometry(origin=g.origin, row_dir=-g.row_dir, col_dir=g.col_dir, normal=-g.normal,
+                             spacing=g.spacing)
+    assert edge_labels(flipped, "axial") == ("L", "R", "A", "P")
+    assert edge_labels(flipped, "coronal") == ("L", "R", "I", "S")

@@ -482,3 +482,19 @@ def test_large_radiograph_draws_only_the_level_the_screen_needs(qtbot, tmp_path,
     w.one_action.trigger()
     view.repaint()
     assert view.last_level == 0 or 0 in view._levels
+
+
+def test_center_on_before_the_volume_is_in_applies_once_loaded(qtbot, ct_small):
+    folder, truth, files = ct_small
+    w = ReadingWidget()
+    qtbot.addWidget(w)
+    w.resize(900, 700)
+    w.show()
+    nod = truth["nodules"][1]
+    with qtbot.waitSignal(w.loaded, timeout=60_000):
+        w.load(files)
+        w.set_findings(_report(truth))
+        w.center_on(nod["center_lps_mm"])  # what the shell does when a study opens
+    k, j, i = (int(round(v)) for v in w.volume.geometry.to_voxel(nod["center_lps_mm"]))
+    assert tuple(w.mpr.state.cursor) == (k, j, i)
+    assert w.mpr.selected_finding == 1

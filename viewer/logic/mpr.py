@@ -135,3 +135,21 @@ class ReadingState:
         rr = max(np.sqrt(r * r - d * d), r * 0.35)  # keep a visible ring near the poles
         sr, sc = self.spacing(orientation)
         return self.voxel_to_display(orientation, kji), rr / sr, rr / sc
+
+
+def direction_letter(v) -> str:
+    """The patient direction (L/R, P/A, S/I) a vector mostly points to; LPS: +x left, +y posterior, +z head."""
+    v = np.asarray(v, dtype=float)
+    axis = int(np.argmax(np.abs(v)))
+    return ("L", "P", "S")[axis] if v[axis] > 0 else ("R", "A", "I")[axis]
+
+
+def edge_labels(geometry, orientation: str) -> tuple[str, str, str, str]:
+    """(left, right, top, bottom) patient directions at a view's edges, from the series' own geometry:
+    right along increasing columns, down along increasing display rows (slices run bottom-up)."""
+    right, down = {"axial": (geometry.row_dir, geometry.col_dir),
+                   "coronal": (geometry.row_dir, -geometry.normal),
+                   "sagittal": (geometry.col_dir, -geometry.normal)}[orientation]
+    r, d = direction_letter(right), direction_letter(down)
+    opposite = {"L": "R", "R": "L", "P": "A", "A": "P", "S": "I", "I": "S"}
+    return opposite[r], r, opposite[d], d

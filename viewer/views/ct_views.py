@@ -8,7 +8,7 @@ from PySide6.QtGui import QPainter, QTransform
 
 from viewer.logic import display
 from viewer.logic.display import person_name_display
-from viewer.logic.mpr import ORIENTATIONS, ReadingState
+from viewer.logic.mpr import ORIENTATIONS, ReadingState, edge_labels
 from viewer.views.image_view import ImageView
 from viewer.views.overlays import EDGE_LABELS, PLANE_COLORS, paint_crosshair, paint_findings
 
@@ -81,7 +81,8 @@ class MprController(QObject):
         self.meta = volume.meta
         if not volume.meta.get("window"):
             self.state.center, self.state.width = display.PRESETS["lung"]
-        for v in self.views.values():
+        for o, v in self.views.items():
+            v.edge_labels = edge_labels(volume.geometry, o)
             v.spacing_known = True
             v.message = ""
             v.measurements.clear()

@@ -38,6 +38,7 @@ class ReadingWidget(QWidget):
         self._loader: SeriesLoader | None = None
         self._bad: list[tuple[str, str]] = []
         self._loaded = False
+        self._pending_centre = None
         self._build()
 
     # ---------------------------------------------------------------------------------- layout
@@ -161,6 +162,7 @@ class ReadingWidget(QWidget):
         self.volume = self.radiograph = None
         self._loaded = False
         self._bad = []
+        self._pending_centre = None
         self.mpr.selected_finding = None
         self.stack.setCurrentWidget(self.empty)
         self.empty.setText(self.tr("Loading…"))
@@ -193,7 +195,11 @@ class ReadingWidget(QWidget):
             center_lps_mm = center_lps_mm.center_lps_mm
         if center_lps_mm is None:
             return
-        self.mpr.centre_on(tuple(float(v) for v in center_lps_mm))
+        point = tuple(float(v) for v in center_lps_mm)
+        if self.volume is None:
+            self._pending_centre = point  # still loading: go there once the volume is in
+            return
+        self.mpr.centre_on(point)
 
     def set_overlays_visible(self, on: bool) -> None:
         self.mpr.set_findings_visible(on)
@@ -286,6 +292,9 @@ class ReadingWidget(QWidget):
             self.volume = result
             self.mpr.set_volume(result)
             self.stack.setCurrentWidget(self.ct_page)
+            if self._pending_centre is not None:
+                self.mpr.centre_on(self._pending_centre)
+                self._pending_centre = None
         self._loaded = True
         self._update_mode_actions()
         if self._bad:
