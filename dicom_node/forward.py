@@ -252,11 +252,13 @@ class Forwarder:
             ts = wanted.setdefault(inst.sop_class_uid, [])
             if inst.transfer_syntax_uid not in UNCOMPRESSED and inst.transfer_syntax_uid not in ts:
                 ts.append(inst.transfer_syntax_uid)
-        contexts = []
+        # A SOP class's contexts always stay together, so each instance goes in exactly one association.
+        batches: list[list[tuple[str, list[str]]]] = [[]]
         for sop_class, tss in wanted.items():
-            contexts += [(sop_class, [ts]) for ts in tss]
-            contexts.append((sop_class, list(UNCOMPRESSED)))
-        batches = [contexts[i:i + MAX_CONTEXTS] for i in range(0, len(contexts), MAX_CONTEXTS)]
+            group = [(sop_class, [ts]) for ts in tss[:MAX_CONTEXTS - 1]] + [(sop_class, list(UNCOMPRESSED))]
+            if len(batches[-1]) + len(group) > MAX_CONTEXTS:
+                batches.append([])
+            batches[-1] += group
         n_sent, errors = 0, []
         for batch in batches:
             classes = {c[0] for c in batch}
