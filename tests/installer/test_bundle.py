@@ -230,6 +230,19 @@ def test_extra_wheel_or_missing_file_stops_the_install(linux_bundle, tmp_path):
     assert not (home / "app").exists()
 
 
+def test_install_refuses_a_prefix_holding_other_files(linux_bundle, tmp_path):
+    """--prefix pointed at a folder with someone's files: refused, the files untouched (an upgrade would
+    otherwise replace the folder)."""
+    home, prefix = tmp_path / "home", tmp_path / "clinic-data"
+    home.mkdir()
+    prefix.mkdir()
+    (prefix / "study.dcm").write_bytes(b"not ours")
+    proc = run_install(linux_bundle, prefix, home, netns=False)
+    assert proc.returncode != 0
+    assert "is not a township-pacs app folder" in proc.stderr
+    assert [p.name for p in prefix.iterdir()] == ["study.dcm"] and (prefix / "study.dcm").read_bytes() == b"not ours"
+
+
 def test_failed_upgrade_puts_the_previous_app_back(installed, tmp_path):
     """A bundle that passes its manifest but cannot install (a dependency's wheel left out at build time)."""
     from installer import manifest as manifest_mod
