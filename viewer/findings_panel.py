@@ -102,6 +102,7 @@ class FindingsPanel(QWidget):
         (a radiograph: the nodule model and the review SR are for CT)."""
         self.review = review
         self._reviewable = reviewable
+        self.table.clearSelection()  # a new study starts on its first finding, not the old row number
         self._fill()
         if review is not None:
             self.findings_changed.emit(review.report())
