@@ -498,3 +498,73 @@ def test_center_on_before_the_volume_is_in_applies_once_loaded(qtbot, ct_small):
     k, j, i = (int(round(v)) for v in w.volume.geometry.to_voxel(nod["center_lps_mm"]))
     assert tuple(w.mpr.state.cursor) == (k, j, i)
     assert w.mpr.selected_finding == 1
+
+
+_SCRIPT_3D = r"""
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ai_models.findings import Finding
+from viewer.views.reading import ReadingWidget
+folder = Path(sys.argv[1])
+truth = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
+w = ReadingWidget()
+w.resize(800, 600)
+w.show()
+w.load(sorted(folder.glob("*.dcm")))
+while not w.is_loaded():
+    app.processEvents()
+w.set_findings(type("R", (), {"findings": [Finding(n["center_lps_mm"], n["diameter_mm"], 1.0, 1.0, "solid")
+                                           for n in truth["nodules"]]})())
+v = w.open_3d()
+app.processEvents()
+v.render()
+frame = v.frame()
+from PIL import Image
+Image.fromarray(frame).save(sys.argv[2])
+out = {"shape": list(frame.shape), "spheres": len(v.finding_actors), "findings": []}
+for n in truth["nodules"]:
+    x, y = v.world_to_display(n["center_lps_mm"])
+    out["findings"].append({"lps": n["center_lps_mm"], "xy": [x, y], "rgb": frame[int(y), int(x)].tolist()})
+out["blue_fraction"] = float(((frame[..., 2] > frame[..., 0] + 20) & (frame[..., 2] > 80)).mean())
+print(json.dumps(out))
+w.close()
+"""
+
+
+def test_3d_view_shows_lungs_and_findings_where_they_are(ct_small, tmp_path):
+    """VTK in its own process: a crash in the GL stack must not take the test session with it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    folder, truth, files = ct_small
+    png = tmp_path / "view3d.png"
+    res = subprocess.run([sys.executable, "-c", _SCRIPT_3D, str(folder), str(png)], capture_output=True, text=True,
+                         timeout=180, env={**os.environ, "QT_QPA_PLATFORM": "xcb"})
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(png, ARTIFACTS / "view3d.png")
+    except OSError:
+        pass
+    assert out["spheres"] == len(truth["nodules"])
+    assert out["blue_fraction"] > 0.1  # the lungs
+    h, w = out["shape"][:2]
+    yellow = 0
+    for f in out["findings"]:
+        x, y = f["xy"]
+        assert 0 <= x < w and 0 <= y < h
+        r, g, b = f["rgb"]
+        yellow += r > 150 and g > 150 and b < r - 60
+    assert yellow >= len(out["findings"]) // 2  # in front of the lungs they show yellow
+    # seen from the front: the patient's right (LPS x < 0) on the screen's left, head up
+    right = min(out["findings"], key=lambda f: f["lps"][0])
+    left = max(out["findings"], key=lambda f: f["lps"][0])
+    assert right["xy"][0] < left["xy"][0]
+    top = max(out["findings"], key=lambda f: f["lps"][2])
+    bottom = min(out["findings"], key=lambda f: f["lps"][2])
+    assert top["xy"][1] < bottom["xy"][1]

@@ -116,6 +116,10 @@ class ReadingWidget(QWidget):
         self.slab_spin_action = tb.addWidget(self.slab_spin)
         self.cine_action = self._act(self.tr("Cine"), lambda on: self.mpr.set_cine(on), checkable=True)
         tb.addAction(self.cine_action)
+        # "3D" reads the same in Chinese and English
+        self.view3d_action = self._act("3D", self.open_3d)
+        tb.addAction(self.view3d_action)
+        self._view3d = None
         tb.addSeparator()
         self.rot_l = self._act(self.tr("Rotate left"), lambda: self.dx.rotate(-90))
         self.rot_r = self._act(self.tr("Rotate right"), lambda: self.dx.rotate(90))
@@ -145,12 +149,12 @@ class ReadingWidget(QWidget):
         ct = self.volume is not None
         dx = self.radiograph is not None
         for a in list(self.preset_actions.values()) + [self.mip_action, self.cine_action, self.overlay_action,
-                                                        self.tool_actions["navigate"]]:
+                                                        self.tool_actions["navigate"], self.view3d_action]:
             a.setVisible(not dx)
         self.slab_spin_action.setVisible(not dx)
         for a in self.dx_actions + [self.tool_actions["magnify"]]:
             a.setVisible(dx)
-        for a in self.preset_actions.values():
+        for a in list(self.preset_actions.values()) + [self.view3d_action]:
             a.setEnabled(ct)
 
     # ------------------------------------------------------------------------------ contract
@@ -234,6 +238,18 @@ class ReadingWidget(QWidget):
             self.mip_action.setChecked(False)
             self.cine_action.setChecked(False)
             self.mpr.set_cine(False)
+
+    def open_3d(self):
+        """The lungs, bones and findings in 3D (VTK), in a window of its own; None without a CT."""
+        if self.volume is None:
+            return None
+        from viewer.views.volume3d import Volume3DView  # VTK loads only when someone asks for 3D
+
+        if self._view3d is not None:
+            self._view3d.close()
+        self._view3d = Volume3DView(self.volume, self.mpr.findings, parent=self)
+        self._view3d.show()
+        return self._view3d
 
     def clear_measurements(self) -> None:
         for v in list(self.mpr.views.values()) + [self.dx.view]:
@@ -331,5 +347,7 @@ class ReadingWidget(QWidget):
 
     def closeEvent(self, e) -> None:  # noqa: N802
         self._stop_loader()
+        if self._view3d is not None:
+            self._view3d.close()
         self.mpr.set_cine(False)
         super().closeEvent(e)
