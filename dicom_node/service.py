@@ -181,6 +181,35 @@ class Node:
             # As pynetdicom's own rejections do: wait until the A-ASSOCIATE-RJ is out and the peer has
             # closed, otherwise the socket is shut first and the peer only sees an abort.
             assoc.kill()
+            return
+        self._prefer_senders_syntax(assoc)
+
+    @staticmethod
+    def _prefer_senders_syntax(assoc) -> None:
+        """For storage, take the transfer syntax the sender lists first, not the first of ours.
+
+        pynetdicom picks the first syntax of the acceptor's list that the requestor offers. A sender
+        proposing, say, JPEG 2000 and Explicit VR for one SOP class usually lists its images' own
+        encoding first; picking another would make it transcode (or fail, when it has no encoder) —
+        the opposite of "store the bytes as received". Contexts the peer wants us to play SCU on
+        (C-GET's role selection) keep the order the Q/R module chose. Only this association's copy
+        of the contexts is touched."""
+        try:
+            proposed = assoc.requestor.primitive.presentation_context_definition_list or []
+            roles = assoc.requestor.role_selection
+        except Exception:
+            return
+        order: dict[str, list[str]] = {}
+        for cx in proposed:
+            order.setdefault(str(cx.abstract_syntax), [str(t) for t in cx.transfer_syntax])
+        for ac in assoc.acceptor.supported_contexts:
+            uid = str(ac.abstract_syntax)
+            pref = order.get(uid)
+            role = roles.get(uid)
+            if not pref or (role is not None and role.scp_role):
+                continue
+            rank = {t: i for i, t in enumerate(pref)}
+            ac.transfer_syntax = sorted(ac.transfer_syntax, key=lambda t: rank.get(str(t), len(rank)))
 
     def _handle_echo(self, event) -> int:
         return STATUS_SUCCESS

@@ -99,6 +99,34 @@ def test_pydicom_data_cr_jpeg2000_kept_compressed(node):
         assert pydicom.dcmread(rec.path).pixel_array.ndim == 2  # still decodes
 
 
+def test_sender_keeps_its_own_transfer_syntax(node, ct_phantom_small):
+    """A sender that offers several syntaxes in one presentation context gets the one it lists first
+    (its images' own encoding), whatever order the node's contexts have (Q/R puts lossless compressed
+    first for C-GET): otherwise it would have to transcode, or fail. DCMTK's storescu proposes one
+    syntax group per context, so this sender is pynetdicom's SCU, as in many modality stacks."""
+    data_store = pytest.importorskip("data_store")
+    from pynetdicom import AE
+
+    j2k = pydicom.dcmread(Path(data_store.__file__).parent / "data" / "RG3_J2KR.dcm")
+    plain = pydicom.dcmread(dicom_files(ct_phantom_small)[5])
+    ae = AE(ae_title="MODALITY")
+    ae.add_requested_context(plain.SOPClassUID, ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.90"])
+    ae.add_requested_context(j2k.SOPClassUID, ["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.1"])
+    assoc = ae.associate("127.0.0.1", node.port, ae_title=node.aet)
+    assert assoc.is_established
+    try:
+        accepted = {str(cx.abstract_syntax): str(cx.transfer_syntax[0]) for cx in assoc.accepted_contexts}
+        assert accepted[plain.SOPClassUID] == "1.2.840.10008.1.2.1"
+        assert accepted[j2k.SOPClassUID] == "1.2.840.10008.1.2.4.90"
+        assert assoc.send_c_store(plain).Status == 0
+        assert assoc.send_c_store(j2k).Status == 0
+    finally:
+        assoc.release()
+    archive = node.archive()
+    assert archive.instance(plain.SOPInstanceUID).transfer_syntax_uid == "1.2.840.10008.1.2.1"
+    assert archive.instance(j2k.SOPInstanceUID).transfer_syntax_uid == "1.2.840.10008.1.2.4.90"
+
+
 @pytest.mark.real_data
 def test_real_series(node, real_data):
     lidc = sorted((real_data / "lidc").glob("LIDC-IDRI-*/*.dcm"))
