@@ -120,7 +120,8 @@ class FindingsPanel(QWidget):
         for r, it in enumerate(items):
             f = it.finding
             sl = slice_number(f.center_lps_mm, self._positions, self._normal)
-            texts = [str(r + 1), f"{f.diameter_mm:.1f}", self.kind_text(f.kind), f"{f.score:.2f}", f.lung_rads,
+            score = "—" if it.added else f"{f.score:.2f}"  # the reader's own nodule has no model score
+            texts = [str(r + 1), f"{f.diameter_mm:.1f}", self.kind_text(f.kind), score, f.lung_rads,
                      "" if sl is None else str(sl), self.decision_text(it)]
             for c, t in enumerate(texts):
                 cell = QTableWidgetItem(t)

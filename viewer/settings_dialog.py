@@ -17,6 +17,10 @@ from dicom_node.config import ConfigError, save_config, user_config_path, valida
 from viewer.i18n import LANGUAGES, normalize_language
 from viewer.logic.review import ReviewError, check_reviewer
 
+def _arg(text: str, value) -> str:
+    return text.replace("%1", str(value))
+
+
 COUNTY = "county"  # name of the destination this dialog edits in cfg["forwarding"]["destinations"]
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -26,11 +30,14 @@ def check_ae(value: str, what: str) -> list[str]:
     if not v:
         return [QCoreApplication.translate("SettingsDialog", "%1: the AE title is empty").replace("%1", what)]
     if len(v) > 16:
-        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title has more than 16 characters").replace("%1", what)]
+        return [_arg(QCoreApplication.translate(
+            "SettingsDialog", "%1: the AE title has more than 16 characters"), what)]
     if "\\" in v:
-        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title must not contain a backslash").replace("%1", what)]
+        return [_arg(QCoreApplication.translate(
+            "SettingsDialog", "%1: the AE title must not contain a backslash"), what)]
     if not v.isascii() or not v.isprintable():
-        return [QCoreApplication.translate("SettingsDialog", "%1: the AE title must be plain ASCII letters and digits").replace("%1", what)]
+        return [_arg(QCoreApplication.translate(
+            "SettingsDialog", "%1: the AE title must be plain ASCII letters and digits"), what)]
     return []
 
 
@@ -38,9 +45,11 @@ def check_port(value: str, what: str) -> tuple[int | None, list[str]]:
     try:
         port = int(str(value).strip())
     except ValueError:
-        return None, [QCoreApplication.translate("SettingsDialog", "%1: the port must be a number from 1 to 65535").replace("%1", what)]
+        return None, [_arg(QCoreApplication.translate(
+            "SettingsDialog", "%1: the port must be a number from 1 to 65535"), what)]
     if not 1 <= port <= 65535:
-        return None, [QCoreApplication.translate("SettingsDialog", "%1: the port must be a number from 1 to 65535").replace("%1", what)]
+        return None, [_arg(QCoreApplication.translate(
+            "SettingsDialog", "%1: the port must be a number from 1 to 65535"), what)]
     return port, []
 
 
@@ -52,17 +61,20 @@ def parse_peers(text: str) -> tuple[list[dict], list[str]]:
         if not parts or parts[0].startswith("#"):
             continue
         if len(parts) > 2:
-            errors.append(QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1: write \"AE_TITLE host\"").replace("%1", str(n)))
+            errors.append(_arg(QCoreApplication.translate(
+                "SettingsDialog", "Allowed peers, line %1: write \"AE_TITLE host\""), str(n)))
             continue
         peer = {}
         if parts[0] != "*":
-            errs = check_ae(parts[0], QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1").replace("%1", str(n)))
+            errs = check_ae(parts[0], _arg(QCoreApplication.translate(
+                "SettingsDialog", "Allowed peers, line %1"), str(n)))
             errors += errs
             peer["ae_title"] = parts[0]
         if len(parts) == 2:
             peer["host"] = parts[1]
         if not peer:
-            errors.append(QCoreApplication.translate("SettingsDialog", "Allowed peers, line %1: give an AE title or a host").replace("%1", str(n)))
+            errors.append(_arg(QCoreApplication.translate(
+                "SettingsDialog", "Allowed peers, line %1: give an AE title or a host"), str(n)))
         elif not errors:
             peers.append(peer)
     return peers, errors
@@ -104,9 +116,11 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
     if c_ae or c_host or c_port:
         errors += check_ae(c_ae, QCoreApplication.translate("SettingsDialog", "County AE title"))
         if not c_host:
-            errors.append(QCoreApplication.translate("SettingsDialog", "County host: the host name or address is empty"))
+            errors.append(QCoreApplication.translate(
+                "SettingsDialog", "County host: the host name or address is empty"))
         elif any(ch.isspace() for ch in c_host):
-            errors.append(QCoreApplication.translate("SettingsDialog", "County host: the host name must not contain spaces"))
+            errors.append(QCoreApplication.translate(
+                "SettingsDialog", "County host: the host name must not contain spaces"))
         county_port, errs = check_port(c_port, QCoreApplication.translate("SettingsDialog", "County port"))
         errors += errs
         county = {"ae_title": c_ae, "host": c_host, "port": county_port}
@@ -123,7 +137,8 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
         errors.append(QCoreApplication.translate("SettingsDialog", "Device must be auto, cpu or cuda"))
     model = form.get("model", "").strip()
     if model and not Path(model).is_dir():
-        errors.append(QCoreApplication.translate("SettingsDialog", "Model: the folder %1 does not exist").replace("%1", model))
+        errors.append(_arg(QCoreApplication.translate(
+            "SettingsDialog", "Model: the folder %1 does not exist"), model))
     if errors:
         return cfg, errors
 

@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="233" />
+        <location filename="../../viewer/findings_panel.py" line="234" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="244" />
+        <location filename="../../viewer/findings_panel.py" line="245" />
         <source>Position:</source>
         <translation>Position:</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="245" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="246" />
+        <location filename="../../viewer/findings_panel.py" line="247" />
         <source>Kind:</source>
         <translation>Kind:</translation>
     </message>
@@ -26,83 +26,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="199" />
+        <location filename="../../viewer/browser.py" line="209" />
         <source>Search:</source>
         <translation>Search:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="200" />
+        <location filename="../../viewer/browser.py" line="210" />
         <source>Patient name or ID</source>
         <translation>Patient name or ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="201" />
+        <location filename="../../viewer/browser.py" line="211" />
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="202" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>Modality:</source>
         <translation>Modality:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="203" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="204" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="209" />
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="219" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>All</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>AI pending</source>
         <translation>AI pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>AI running</source>
         <translation>AI running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="223" />
         <source>AI done</source>
         <translation>AI done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="223" />
         <source>AI failed</source>
         <translation>AI failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="224" />
         <source>Forwarding queued</source>
         <translation>Forwarding queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="224" />
         <source>Forwarding now</source>
         <translation>Forwarding now</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215" />
+        <location filename="../../viewer/browser.py" line="225" />
         <source>Forwarded</source>
         <translation>Forwarded</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215" />
+        <location filename="../../viewer/browser.py" line="225" />
         <source>Forwarding failed</source>
         <translation>Forwarding failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="298" />
+        <location filename="../../viewer/browser.py" line="310" />
         <source>%1 studies</source>
         <translation>%1 studies</translation>
     </message>
@@ -225,50 +225,50 @@
         <translation>corrected</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="141" />
+        <location filename="../../viewer/findings_panel.py" line="142" />
         <source>Findings review is for CT studies.</source>
         <translation>Findings review is for CT studies.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="143" />
+        <location filename="../../viewer/findings_panel.py" line="144" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="145" />
+        <location filename="../../viewer/findings_panel.py" line="146" />
         <source>No AI findings for this study.</source>
         <translation>No AI findings for this study.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="148" />
+        <location filename="../../viewer/findings_panel.py" line="149" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>%1 accepted, %2 rejected, %3 not reviewed</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="203" />
-        <location filename="../../viewer/findings_panel.py" line="206" />
-        <location filename="../../viewer/findings_panel.py" line="212" />
+        <location filename="../../viewer/findings_panel.py" line="204" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="213" />
         <source>Correct diameter</source>
         <translation>Correct diameter</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="203" />
+        <location filename="../../viewer/findings_panel.py" line="204" />
         <source>Select a finding first.</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="217" />
-        <location filename="../../viewer/findings_panel.py" line="225" />
+        <location filename="../../viewer/findings_panel.py" line="218" />
+        <location filename="../../viewer/findings_panel.py" line="226" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="218" />
+        <location filename="../../viewer/findings_panel.py" line="219" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>Click the nodule in the image first to place the crosshair.</translation>
     </message>
@@ -437,163 +437,163 @@
 <context>
     <name>ReadingWidget</name>
     <message>
-        <location filename="../../viewer/views/reading.py" line="53" />
+        <location filename="../../viewer/views/reading.py" line="54" />
         <source>No images loaded</source>
         <translation>No images loaded</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="88" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Crosshair</source>
         <translation>Crosshair</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="88" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Pan</source>
         <translation>Pan</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>W/L</source>
         <translation>W/L</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Distance</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Ellipse ROI</source>
         <translation>Ellipse ROI</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="92" />
         <source>Magnifier</source>
         <translation>Magnifier</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="98" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Lung</source>
         <translation>Lung</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="98" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Mediastinum</source>
         <translation>Mediastinum</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="100" />
         <source>Bone</source>
         <translation>Bone</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="100" />
         <source>Abdomen</source>
         <translation>Abdomen</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="105" />
+        <location filename="../../viewer/views/reading.py" line="106" />
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="106" />
+        <location filename="../../viewer/views/reading.py" line="107" />
         <source>Thick-slab maximum intensity projection</source>
         <translation>Thick-slab maximum intensity projection</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="113" />
+        <location filename="../../viewer/views/reading.py" line="114" />
         <source>Slab thickness</source>
         <translation>Slab thickness</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="116" />
+        <location filename="../../viewer/views/reading.py" line="117" />
         <source>Cine</source>
         <translation>Cine</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="119" />
+        <location filename="../../viewer/views/reading.py" line="124" />
         <source>Rotate left</source>
         <translation>Rotate left</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="120" />
+        <location filename="../../viewer/views/reading.py" line="125" />
         <source>Rotate right</source>
         <translation>Rotate right</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="121" />
+        <location filename="../../viewer/views/reading.py" line="126" />
         <source>Flip H</source>
         <translation>Flip H</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="122" />
+        <location filename="../../viewer/views/reading.py" line="127" />
         <source>Flip V</source>
         <translation>Flip V</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="123" />
+        <location filename="../../viewer/views/reading.py" line="128" />
         <source>Invert</source>
         <translation>Invert</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="125" />
+        <location filename="../../viewer/views/reading.py" line="130" />
         <source>Fit</source>
         <translation>Fit</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="126" />
+        <location filename="../../viewer/views/reading.py" line="131" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="132" />
+        <location filename="../../viewer/views/reading.py" line="137" />
         <source>Reset</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="134" />
+        <location filename="../../viewer/views/reading.py" line="139" />
         <source>Clear measurements</source>
         <translation>Clear measurements</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="136" />
+        <location filename="../../viewer/views/reading.py" line="141" />
         <source>Findings</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="137" />
+        <location filename="../../viewer/views/reading.py" line="142" />
         <source>Show or hide the AI findings' outlines</source>
         <translation>Show or hide the AI findings' outlines</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="166" />
+        <location filename="../../viewer/views/reading.py" line="172" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="169" />
+        <location filename="../../viewer/views/reading.py" line="175" />
         <source>No images to show</source>
         <translation>No images to show</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="170" />
+        <location filename="../../viewer/views/reading.py" line="176" />
         <source>no files to load</source>
         <translation>no files to load</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="269" />
-        <location filename="../../viewer/views/reading.py" line="271" />
+        <location filename="../../viewer/views/reading.py" line="291" />
+        <location filename="../../viewer/views/reading.py" line="293" />
         <source>Loading %1 / %2</source>
         <translation>Loading %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="298" />
+        <location filename="../../viewer/views/reading.py" line="323" />
         <source>Cannot show this series: %1</source>
         <translation>Cannot show this series: %1</translation>
     </message>
@@ -601,192 +601,192 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="27" />
+        <location filename="../../viewer/settings_dialog.py" line="31" />
         <source>%1: the AE title is empty</source>
         <translation>%1: the AE title is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="29" />
+        <location filename="../../viewer/settings_dialog.py" line="33" />
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1: the AE title has more than 16 characters</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31" />
+        <location filename="../../viewer/settings_dialog.py" line="36" />
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1: the AE title must not contain a backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33" />
+        <location filename="../../viewer/settings_dialog.py" line="39" />
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1: the AE title must be plain ASCII letters and digits</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="41" />
-        <location filename="../../viewer/settings_dialog.py" line="43" />
+        <location filename="../../viewer/settings_dialog.py" line="48" />
+        <location filename="../../viewer/settings_dialog.py" line="51" />
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1: the port must be a number from 1 to 65535</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="55" />
+        <location filename="../../viewer/settings_dialog.py" line="64" />
         <source>Allowed peers, line %1: write "AE_TITLE host"</source>
         <translation>Allowed peers, line %1: write "AE_TITLE host"</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="59" />
+        <location filename="../../viewer/settings_dialog.py" line="69" />
         <source>Allowed peers, line %1</source>
         <translation>Allowed peers, line %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="65" />
+        <location filename="../../viewer/settings_dialog.py" line="76" />
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>Allowed peers, line %1: give an AE title or a host</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="95" />
+        <location filename="../../viewer/settings_dialog.py" line="107" />
         <source>Node AE title</source>
         <translation>Node AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="96" />
+        <location filename="../../viewer/settings_dialog.py" line="108" />
         <source>Node port</source>
         <translation>Node port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="105" />
+        <location filename="../../viewer/settings_dialog.py" line="117" />
         <source>County AE title</source>
         <translation>County AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107" />
+        <location filename="../../viewer/settings_dialog.py" line="119" />
         <source>County host: the host name or address is empty</source>
         <translation>County host: the host name or address is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="109" />
+        <location filename="../../viewer/settings_dialog.py" line="122" />
         <source>County host: the host name must not contain spaces</source>
         <translation>County host: the host name must not contain spaces</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <location filename="../../viewer/settings_dialog.py" line="124" />
         <source>County port</source>
         <translation>County port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119" />
+        <location filename="../../viewer/settings_dialog.py" line="133" />
         <source>Reviewer's name: at most 64 characters a part, no backslash</source>
         <translation>Reviewer's name: at most 64 characters a part, no backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="123" />
+        <location filename="../../viewer/settings_dialog.py" line="137" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>Device must be auto, cpu or cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="126" />
+        <location filename="../../viewer/settings_dialog.py" line="140" />
         <source>Model: the folder %1 does not exist</source>
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <location filename="../../viewer/settings_dialog.py" line="246" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="232" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="233" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <location filename="../../viewer/settings_dialog.py" line="249" />
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="235" />
+        <location filename="../../viewer/settings_dialog.py" line="250" />
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
-        <location filename="../../viewer/settings_dialog.py" line="239" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="239" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="240" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="240" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="241" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="246" />
+        <location filename="../../viewer/settings_dialog.py" line="261" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247" />
+        <location filename="../../viewer/settings_dialog.py" line="262" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="263" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="268" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="258" />
+        <location filename="../../viewer/settings_dialog.py" line="273" />
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="287" />
+        <location filename="../../viewer/settings_dialog.py" line="302" />
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="288" />
+        <location filename="../../viewer/settings_dialog.py" line="303" />
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>
@@ -794,113 +794,113 @@
 <context>
     <name>StudyTableModel</name>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Patient ID</source>
         <translation>Patient ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Sex/Age</source>
         <translation>Sex/Age</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Modality</source>
         <translation>Modality</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>AI</source>
         <translation>AI</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="32" />
+        <location filename="../../viewer/browser.py" line="33" />
         <source>Forwarding</source>
         <translation>Forwarding</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>M</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>F</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>O</source>
         <translation>O</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="36" />
+        <location filename="../../viewer/browser.py" line="37" />
         <source>%1 y</source>
         <translation>%1 y</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="43" />
+        <location filename="../../viewer/browser.py" line="44" />
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="44" />
+        <location filename="../../viewer/browser.py" line="45" />
         <source>%1 findings</source>
         <translation>%1 findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="46" />
         <source>pending</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="46" />
         <source>running</source>
         <translation>running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="52" />
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="47" />
         <source>not applicable</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>queued</source>
         <translation>queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>sending</source>
         <translation>sending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>sent</source>
         <translation>sent</translation>
     </message>

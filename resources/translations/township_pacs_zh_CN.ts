@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="233" />
+        <location filename="../../viewer/findings_panel.py" line="234" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="244" />
+        <location filename="../../viewer/findings_panel.py" line="245" />
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="245" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="246" />
+        <location filename="../../viewer/findings_panel.py" line="247" />
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
@@ -26,83 +26,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="199" />
+        <location filename="../../viewer/browser.py" line="209" />
         <source>Search:</source>
         <translation>搜索：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="200" />
+        <location filename="../../viewer/browser.py" line="210" />
         <source>Patient name or ID</source>
         <translation>患者姓名或 ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="201" />
+        <location filename="../../viewer/browser.py" line="211" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="202" />
+        <location filename="../../viewer/browser.py" line="212" />
         <source>Modality:</source>
         <translation>检查类型：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="203" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="204" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="209" />
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="219" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>AI pending</source>
         <translation>AI 等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="222" />
         <source>AI running</source>
         <translation>AI 分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="223" />
         <source>AI done</source>
         <translation>AI 已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="223" />
         <source>AI failed</source>
         <translation>AI 失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="224" />
         <source>Forwarding queued</source>
         <translation>等待上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="224" />
         <source>Forwarding now</source>
         <translation>正在上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215" />
+        <location filename="../../viewer/browser.py" line="225" />
         <source>Forwarded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215" />
+        <location filename="../../viewer/browser.py" line="225" />
         <source>Forwarding failed</source>
         <translation>上传失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="298" />
+        <location filename="../../viewer/browser.py" line="310" />
         <source>%1 studies</source>
         <translation>共 %1 个检查</translation>
     </message>
@@ -225,50 +225,50 @@
         <translation>已修正</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="141" />
+        <location filename="../../viewer/findings_panel.py" line="142" />
         <source>Findings review is for CT studies.</source>
         <translation>结节审核仅适用于 CT 检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="143" />
+        <location filename="../../viewer/findings_panel.py" line="144" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="145" />
+        <location filename="../../viewer/findings_panel.py" line="146" />
         <source>No AI findings for this study.</source>
         <translation>本检查无 AI 检出结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="148" />
+        <location filename="../../viewer/findings_panel.py" line="149" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>已确认 %1，已否定 %2，未审核 %3</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="203" />
-        <location filename="../../viewer/findings_panel.py" line="206" />
-        <location filename="../../viewer/findings_panel.py" line="212" />
+        <location filename="../../viewer/findings_panel.py" line="204" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="213" />
         <source>Correct diameter</source>
         <translation>修正直径</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="203" />
+        <location filename="../../viewer/findings_panel.py" line="204" />
         <source>Select a finding first.</source>
         <translation>请先选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="206" />
+        <location filename="../../viewer/findings_panel.py" line="207" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="217" />
-        <location filename="../../viewer/findings_panel.py" line="225" />
+        <location filename="../../viewer/findings_panel.py" line="218" />
+        <location filename="../../viewer/findings_panel.py" line="226" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="218" />
+        <location filename="../../viewer/findings_panel.py" line="219" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>请先在图像上点击结节以放置十字线。</translation>
     </message>
@@ -437,163 +437,163 @@
 <context>
     <name>ReadingWidget</name>
     <message>
-        <location filename="../../viewer/views/reading.py" line="53" />
+        <location filename="../../viewer/views/reading.py" line="54" />
         <source>No images loaded</source>
         <translation>未载入图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="88" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Crosshair</source>
         <translation>十字线</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="88" />
+        <location filename="../../viewer/views/reading.py" line="89" />
         <source>Pan</source>
         <translation>平移</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>Zoom</source>
         <translation>缩放</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="89" />
+        <location filename="../../viewer/views/reading.py" line="90" />
         <source>W/L</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Distance</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="90" />
+        <location filename="../../viewer/views/reading.py" line="91" />
         <source>Ellipse ROI</source>
         <translation>椭圆 ROI</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="91" />
+        <location filename="../../viewer/views/reading.py" line="92" />
         <source>Magnifier</source>
         <translation>放大镜</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="98" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="98" />
+        <location filename="../../viewer/views/reading.py" line="99" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="100" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="99" />
+        <location filename="../../viewer/views/reading.py" line="100" />
         <source>Abdomen</source>
         <translation>腹部窗</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="105" />
+        <location filename="../../viewer/views/reading.py" line="106" />
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="106" />
+        <location filename="../../viewer/views/reading.py" line="107" />
         <source>Thick-slab maximum intensity projection</source>
         <translation>厚层最大密度投影</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="113" />
+        <location filename="../../viewer/views/reading.py" line="114" />
         <source>Slab thickness</source>
         <translation>层厚</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="116" />
+        <location filename="../../viewer/views/reading.py" line="117" />
         <source>Cine</source>
         <translation>电影播放</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="119" />
+        <location filename="../../viewer/views/reading.py" line="124" />
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="120" />
+        <location filename="../../viewer/views/reading.py" line="125" />
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="121" />
+        <location filename="../../viewer/views/reading.py" line="126" />
         <source>Flip H</source>
         <translation>水平翻转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="122" />
+        <location filename="../../viewer/views/reading.py" line="127" />
         <source>Flip V</source>
         <translation>垂直翻转</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="123" />
+        <location filename="../../viewer/views/reading.py" line="128" />
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="125" />
+        <location filename="../../viewer/views/reading.py" line="130" />
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="126" />
+        <location filename="../../viewer/views/reading.py" line="131" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="132" />
+        <location filename="../../viewer/views/reading.py" line="137" />
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="134" />
+        <location filename="../../viewer/views/reading.py" line="139" />
         <source>Clear measurements</source>
         <translation>清除测量</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="136" />
+        <location filename="../../viewer/views/reading.py" line="141" />
         <source>Findings</source>
         <translation>结节标记</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="137" />
+        <location filename="../../viewer/views/reading.py" line="142" />
         <source>Show or hide the AI findings' outlines</source>
         <translation>显示或隐藏 AI 结节轮廓</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="166" />
+        <location filename="../../viewer/views/reading.py" line="172" />
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="169" />
+        <location filename="../../viewer/views/reading.py" line="175" />
         <source>No images to show</source>
         <translation>没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="170" />
+        <location filename="../../viewer/views/reading.py" line="176" />
         <source>no files to load</source>
         <translation>没有可载入的文件</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="269" />
-        <location filename="../../viewer/views/reading.py" line="271" />
+        <location filename="../../viewer/views/reading.py" line="291" />
+        <location filename="../../viewer/views/reading.py" line="293" />
         <source>Loading %1 / %2</source>
         <translation>正在载入 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="298" />
+        <location filename="../../viewer/views/reading.py" line="323" />
         <source>Cannot show this series: %1</source>
         <translation>无法显示此序列：%1</translation>
     </message>
@@ -601,192 +601,192 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="27" />
+        <location filename="../../viewer/settings_dialog.py" line="31" />
         <source>%1: the AE title is empty</source>
         <translation>%1：AE 名称为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="29" />
+        <location filename="../../viewer/settings_dialog.py" line="33" />
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1：AE 名称超过 16 个字符</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31" />
+        <location filename="../../viewer/settings_dialog.py" line="36" />
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1：AE 名称不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33" />
+        <location filename="../../viewer/settings_dialog.py" line="39" />
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1：AE 名称只能使用英文字母和数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="41" />
-        <location filename="../../viewer/settings_dialog.py" line="43" />
+        <location filename="../../viewer/settings_dialog.py" line="48" />
+        <location filename="../../viewer/settings_dialog.py" line="51" />
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="55" />
+        <location filename="../../viewer/settings_dialog.py" line="64" />
         <source>Allowed peers, line %1: write "AE_TITLE host"</source>
         <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="59" />
+        <location filename="../../viewer/settings_dialog.py" line="69" />
         <source>Allowed peers, line %1</source>
         <translation>允许的设备，第 %1 行</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="65" />
+        <location filename="../../viewer/settings_dialog.py" line="76" />
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="95" />
+        <location filename="../../viewer/settings_dialog.py" line="107" />
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="96" />
+        <location filename="../../viewer/settings_dialog.py" line="108" />
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="105" />
+        <location filename="../../viewer/settings_dialog.py" line="117" />
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107" />
+        <location filename="../../viewer/settings_dialog.py" line="119" />
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="109" />
+        <location filename="../../viewer/settings_dialog.py" line="122" />
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="110" />
+        <location filename="../../viewer/settings_dialog.py" line="124" />
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119" />
+        <location filename="../../viewer/settings_dialog.py" line="133" />
         <source>Reviewer's name: at most 64 characters a part, no backslash</source>
         <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="123" />
+        <location filename="../../viewer/settings_dialog.py" line="137" />
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="126" />
+        <location filename="../../viewer/settings_dialog.py" line="140" />
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="231" />
+        <location filename="../../viewer/settings_dialog.py" line="246" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="232" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="233" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="234" />
+        <location filename="../../viewer/settings_dialog.py" line="249" />
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="235" />
+        <location filename="../../viewer/settings_dialog.py" line="250" />
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="236" />
-        <location filename="../../viewer/settings_dialog.py" line="239" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="237" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="238" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="239" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="240" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="240" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="241" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="246" />
+        <location filename="../../viewer/settings_dialog.py" line="261" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247" />
+        <location filename="../../viewer/settings_dialog.py" line="262" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="263" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="268" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="258" />
+        <location filename="../../viewer/settings_dialog.py" line="273" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="287" />
+        <location filename="../../viewer/settings_dialog.py" line="302" />
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="288" />
+        <location filename="../../viewer/settings_dialog.py" line="303" />
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>
@@ -794,113 +794,113 @@
 <context>
     <name>StudyTableModel</name>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Patient ID</source>
         <translation>患者 ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Sex/Age</source>
         <translation>性别/年龄</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="30" />
+        <location filename="../../viewer/browser.py" line="31" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Modality</source>
         <translation>检查类型</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Description</source>
         <translation>检查描述</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>Images</source>
         <translation>图像数</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="31" />
+        <location filename="../../viewer/browser.py" line="32" />
         <source>AI</source>
         <translation>AI</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="32" />
+        <location filename="../../viewer/browser.py" line="33" />
         <source>Forwarding</source>
         <translation>上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>M</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>F</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="35" />
+        <location filename="../../viewer/browser.py" line="36" />
         <source>O</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="36" />
+        <location filename="../../viewer/browser.py" line="37" />
         <source>%1 y</source>
         <translation>%1岁</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="43" />
+        <location filename="../../viewer/browser.py" line="44" />
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="44" />
+        <location filename="../../viewer/browser.py" line="45" />
         <source>%1 findings</source>
         <translation>%1 个结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="46" />
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="46" />
         <source>running</source>
         <translation>分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="52" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="47" />
         <source>not applicable</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>sending</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="50" />
+        <location filename="../../viewer/browser.py" line="51" />
         <source>sent</source>
         <translation>已上传</translation>
     </message>

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 
 from ai_models.dicom_results import findings_from_sr
 from tests.conftest import dicom_files, free_port, ground_truth
-from tests.viewer.shell_helpers import (GB18030_ID, ai_sr_for, dciodvfy_errors, gb18030_study,  # noqa: F401
+from tests.viewer.shell_helpers import (ai_sr_for, dciodvfy_errors, gb18030_study,  # noqa: F401
                                         report_from_truth, reset_language, shell_archive, shell_archive_root,
                                         shell_cfg)
 from viewer.i18n import install_language
