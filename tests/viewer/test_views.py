@@ -568,3 +568,26 @@ def test_3d_view_shows_lungs_and_findings_where_they_are(ct_small, tmp_path):
     top = max(out["findings"], key=lambda f: f["lps"][2])
     bottom = min(out["findings"], key=lambda f: f["lps"][2])
     assert top["xy"][1] < bottom["xy"][1]
+
+
+def test_scrolling_leaves_no_stale_crosshair_on_screen(qtbot, ct_small):
+    """The other views repaint only the strips their crosshair leaves and enters: what the X server
+    shows must equal a full repaint of each view."""
+    folder, truth, files = ct_small
+    w = _open(qtbot, files)
+    axial = w.mpr.views["axial"]
+    axial.setFocus()
+    w.mpr.active = "axial"
+    qtbot.wait(100)
+    for _ in range(6):
+        qtbot.keyClick(axial, Qt.Key.Key_Down)
+        qtbot.wait(5)
+    pt = axial.image_to_screen(200.5, 330.5)
+    qtbot.mouseClick(axial, Qt.MouseButton.LeftButton, pos=pt.toPoint())
+    qtbot.wait(150)
+    for name in ("coronal", "sagittal"):
+        view = w.mpr.views[name]
+        on_screen = _rgb(view.screen().grabWindow(view.winId()).toImage()).astype(int)
+        full = _rgb(view.grab().toImage()).astype(int)
+        assert on_screen.shape == full.shape
+        assert (np.abs(on_screen - full).sum(axis=2) > 30).sum() == 0, f"stale pixels in the {name} view"

@@ -3,14 +3,14 @@ thick-slab MIP, window/level, findings outlines, cine."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QTransform
+from PySide6.QtCore import QObject, QPointF, QRect, QTimer, Signal
+from PySide6.QtGui import QPainter, QRegion, QTransform
 
 from viewer.logic import display
 from viewer.logic.display import person_name_display
 from viewer.logic.mpr import ORIENTATIONS, ReadingState, edge_labels
 from viewer.views.image_view import ImageView
-from viewer.views.overlays import EDGE_LABELS, PLANE_COLORS, paint_crosshair, paint_findings
+from viewer.views.overlays import EDGE_LABELS, PLANE_COLORS, crosshair_lines, paint_crosshair, paint_findings
 
 _POSITION_AXIS = {"axial": (2, "z"), "coronal": (1, "y"), "sagittal": (0, "x")}
 
@@ -23,6 +23,23 @@ class MprView(ImageView):
         self.accent = PLANE_COLORS[orientation]
         self.edge_labels = EDGE_LABELS[orientation]
         self.drawn_findings: list = []
+        self.painted_crosshair = QRegion()
+
+    def crosshair_region(self) -> QRegion:
+        """Screen strips under this view's crosshair lines as they are now (to repaint only those)."""
+        st = self.controller.state
+        region = QRegion()
+        if st is None or not self._has_image:
+            return region
+        t = self.transform()
+        for _, direction, v in crosshair_lines(st, self.orientation):
+            if direction == "v":
+                x = int(t.map(QPointF(v, 0)).x())
+                region += QRect(x - 3, 0, 7, self.height())
+            else:
+                y = int(t.map(QPointF(0, v)).y())
+                region += QRect(0, y - 3, self.width(), 7)
+        return region
 
     def paint_image_overlays(self, p: QPainter, t: QTransform) -> None:
         st = self.controller.state
@@ -30,6 +47,7 @@ class MprView(ImageView):
             return
         if self.controller.crosshair_visible:
             paint_crosshair(p, t, st, self.orientation, self.image_shape())
+            self.painted_crosshair = self.crosshair_region()  # what a later partial repaint must clear
         if self.controller.findings and self.controller.findings_visible:
             p.setFont(self._small_font)
             self.drawn_findings = paint_findings(p, t, st, self.orientation, self.controller.findings,
@@ -102,13 +120,18 @@ class MprController(QObject):
         st = self.state
         if st is None:
             return
+        # the other views only see their crosshair move: repaint just the strips it leaves and enters
+        before = {o: self.views[o].painted_crosshair for o in ORIENTATIONS if o not in orientations}
         for o in orientations:
             values = st.image(o)
             grey = display.to_grey(values, st.center, st.width)
             self.views[o].set_image(grey, values, key=(o, st.slice_index(o), st.slab_mm), spacing_rc=st.spacing(o))
         for o in ORIENTATIONS:
             self._corner_text(o)
-            self.views[o].update()
+            if o in before:
+                self.views[o].update(before[o] + self.views[o].crosshair_region())
+            else:
+                self.views[o].update()
         self.cursor_changed.emit()
 
     def _corner_text(self, o: str, preview: bool = False) -> None:
