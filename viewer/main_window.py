@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         """A plain folder of DICOM files: its image series, with findings from any SR in it."""
         folder = Path(folder)
         content = study_content_from_folder(folder)
-        self.folder = folder
+        self.folder = folder.parent if folder.is_file() else folder  # a single file: its review goes beside it
         self._update_node_label()
         return self._open_content(content, str(folder))
 
