@@ -185,3 +185,22 @@ def test_dx_window_from_header(dx_phantom):
     rad = load_series(dicom_files(dx_phantom))
     assert rad.window == (2048.0, 4096.0)
     assert rad.pixels.dtype == np.uint16 and rad.spacing_known and rad.pixel_spacing == (0.2, 0.2)
+
+
+def test_peak_memory_stays_near_the_voxel_bytes(ct_phantom_small):
+    """One preallocated int16 array sorted in place: no list of slices plus a stacked copy."""
+    import tracemalloc
+
+    files = dicom_files(ct_phantom_small)
+    shuffled = files[::-1]  # reverse order: the in-place sort has real work to do
+    tracemalloc.start()
+    try:
+        vol = load_series(shuffled)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    voxel_bytes = vol.voxels.size * 2
+    assert vol.voxels.nbytes == voxel_bytes
+    assert peak <= 1.5 * voxel_bytes, f"peak {peak / 2**20:.1f} MiB for {voxel_bytes / 2**20:.1f} MiB of voxels"
+    zs = [vol.geometry.to_lps((k, 0, 0))[2] for k in range(vol.shape[0])]
+    assert zs == sorted(zs)

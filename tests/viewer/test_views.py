@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QFont, QImage, QPainter, QRawFont  # noqa: E402
+from PySide6.QtGui import QImage, QPainter, QRawFont  # noqa: E402
 
 from ai_models.findings import Finding, FindingsReport, ModelInfo  # noqa: E402
 from tests.conftest import dicom_files, ground_truth  # noqa: E402
