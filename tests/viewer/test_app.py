@@ -316,3 +316,34 @@ def test_radiograph_opens_without_review(tmp_path, dx_phantom, qtbot, monkeypatc
         assert win.panel.summary.text() == "结节审核仅适用于 CT 检查。"
     finally:
         win.close()
+
+
+def test_tpacs_view_receives_and_stops_cleanly(tmp_path):
+    """`tpacs view` as the clinic starts it: the node answers at once; SIGTERM closes the window and
+    stops the node cleanly (its 'running' marker is gone, so the next start needs no recovery)."""
+    import signal
+    import time
+
+    port = free_port()
+    storage = tmp_path / "storage"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[node]\nport = {port}\nbind_address = "127.0.0.1"\n[storage]\npath = "{storage}"\n'
+                   '[ai]\nenabled = false\n', encoding="utf-8")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg-config"))
+    proc = subprocess.Popen([sys.executable, "-m", "viewer", "view", "--config", str(cfg)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _echo(port) != 0:
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "the workstation's node never answered C-ECHO"
+            time.sleep(0.3)
+        assert (storage / "node.running").exists()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not (storage / "node.running").exists()
+    assert _echo(port) != 0
