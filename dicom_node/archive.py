@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pydicom
 from pydicom.charset import convert_encodings, decode_bytes
@@ -325,17 +325,43 @@ class Archive:
     # --- writing -----------------------------------------------------------------------------------
     def write_temp(self, parts: Iterable[bytes | memoryview]) -> Path:
         """Write parts to a new temp file under tmp/ and fsync it; the caller renames or removes it."""
+        path, wait = self.write_temp_async(parts, None)
+        wait()
+        return path
+
+    def write_temp_async(self, parts: Iterable[bytes | memoryview], executor) -> tuple[Path, Callable[[], None]]:
+        """Write parts to a new temp file under tmp/; its fsync runs on `executor` (None: right here).
+
+        Returns (path, wait): call wait() (it raises what fsync raised) before renaming the file.
+        The receiver validates the file while the disk flushes it: fsync waits on the disk and
+        releases the GIL, validation is Python work, so the two overlap."""
         path = self.tmp_dir / f"{uuid.uuid4().hex}.part"
+        fh = None
         try:
-            with open(path, "wb") as fh:
-                for part in parts:
-                    fh.write(part)
-                fh.flush()
-                os.fsync(fh.fileno())
+            fh = open(path, "wb")
+            for part in parts:
+                fh.write(part)
+            fh.flush()
         except BaseException:
+            if fh is not None:
+                fh.close()
             path.unlink(missing_ok=True)
             raise
-        return path
+        future = executor.submit(os.fsync, fh.fileno()) if executor is not None else None
+
+        def wait() -> None:
+            try:
+                if future is not None:
+                    future.result()
+                else:
+                    os.fsync(fh.fileno())
+            except BaseException:
+                fh.close()
+                path.unlink(missing_ok=True)
+                raise
+            fh.close()
+
+        return path, wait
 
     def destination(self, study_uid: str, series_uid: str, sop_uid: str) -> Path:
         return self.files_dir / _uid_part(study_uid) / _uid_part(series_uid) / f"{_uid_part(sop_uid)}.dcm"

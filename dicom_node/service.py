@@ -16,6 +16,7 @@ import signal
 import struct
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -151,6 +152,8 @@ class Node:
         self.min_free_bytes = int(node.get("min_free_bytes", 0))
         self.allowed_peers = list(node.get("allowed_peers", []))
         self.ae: AE | None = None
+        self._fsync_pool = ThreadPoolExecutor(max_workers=max(2, int(node.get("max_associations", 10))),
+                                              thread_name_prefix="fsync")
         self.server = None
         self._lock_fh = None
         self._running_marker = self.archive.root / "node.running"
@@ -234,13 +237,15 @@ class Node:
             body = req.DataSet.getbuffer()  # the bytes as received, no copy
             # Source AE: provenance, who sent it.
             meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid, ts, calling)
-            tmp = self.archive.write_temp([b"\x00" * 128, b"DICM", meta, body])
+            tmp, synced = self.archive.write_temp_async([b"\x00" * 128, b"DICM", meta, body], self._fsync_pool)
             try:
-                ds = check_received(tmp, sop_class, ts)
+                ds = check_received(tmp, sop_class, ts)  # while the disk flushes the temp file
             except Rejected as exc:
                 log.warning("refused %s from %s (%s): 0x%04X %s", sop_uid or "?", calling, address,
                             exc.status, exc.reason)
                 return exc.status
+            finally:
+                synced()  # the file is on disk before it is renamed (or removed)
             result = self.archive.commit_temp(tmp, ds, body, 132 + len(meta) + len(body), ts,
                                               calling_ae=calling)
             tmp = None
@@ -340,6 +345,7 @@ class Node:
         if self.server is not None:
             self.server.shutdown()
             self.server = None
+        self._fsync_pool.shutdown(wait=True)
         self.stability.stop()
         self.pipeline.stop()
         fw = getattr(self, "forwarder", None)
