@@ -154,11 +154,11 @@ class MprController(QObject):
             bl.append(f"MIP {st.slab_mm:g} mm")
         else:
             bl.append(f"{st.volume.geometry.spacing[ORIENTATIONS.index(o)]:.2g} mm")
-        br = [f"W {st.width:.0f}  L {st.center:.0f}", f"zoom {v.pixels_per_mm() * min(st.spacing(o)):.2f}"]
+        br = [f"W {st.width:.0f}  L {st.center:.0f}"]
         if o == "axial":
             v.corner_text = {"tl": tl, "tr": tr, "bl": bl, "br": br}
         else:  # the smaller views: the essentials only, so the corners do not run into each other
-            v.corner_text = {"tl": [], "tr": [], "bl": bl[:2], "br": br[:1]}
+            v.corner_text = {"tl": [], "tr": [], "bl": bl[:2], "br": br}
 
     # ------------------------------------------------------------------------------ actions
     def _activate(self, o: str) -> None:

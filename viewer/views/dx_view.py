@@ -65,13 +65,12 @@ class RadiographController(QObject):
             bl.append(f"rot {self.view.rotation}°" + ("  flip H" if self.view.flip_h else "")
                       + ("  flip V" if self.view.flip_v else ""))
         c, wd = self.window
-        scale = self.view.pixels_per_mm() * min(self.view.spacing_rc)
         self.view.corner_text = {
             "tl": [person_name_display(m.get("patient_name", "")), m.get("patient_id", ""),
                    " ".join(x for x in (m.get("patient_sex", ""), m.get("patient_age", "")) if x)],
             "tr": [m.get("institution", ""), m.get("study_description", ""), m.get("series_description", ""), date],
             "bl": bl,
-            "br": [f"W {wd:.0f}  L {c:.0f}", f"zoom {scale:.2f}" + ("" if self.view.spacing_known else "  (no spacing)")],
+            "br": [f"W {wd:.0f}  L {c:.0f}"] + ([] if self.view.spacing_known else ["(no spacing)"]),
         }
         self.view.update()
 

@@ -111,6 +111,7 @@ class ImageView(QWidget):
         self.accent = QColor(120, 120, 120)
         self.message = ""  # shown in the middle (e.g. "loading 120/500")
         self.show_overlays = True
+        self.show_zoom = True
         self.magnify_factor = 2.5
         self._press_button = None
         self._active_tool = ""
@@ -413,6 +414,10 @@ class ImageView(QWidget):
         w, h = self.width(), self.height()
         m = 6
         ct = self.corner_text if self.show_overlays else {"tl": self.corner_text.get("tl", [])[:1]}
+        if self.show_overlays and self.show_zoom and self._has_image:
+            # zoom as screen pixels per image pixel, computed now: the view's size is only known here
+            ct = dict(ct)
+            ct["br"] = list(ct.get("br", [])) + [f"zoom {self.pixels_per_mm() * min(self.spacing_rc):.2f}"]
         for corner, lines in ct.items():
             lines = [ln for ln in lines if ln]
             for n, line in enumerate(lines):
@@ -449,7 +454,7 @@ class ImageView(QWidget):
         pen = QPen(TEXT_COLOR, 1.5)
         p.setPen(pen)
         # bottom right, above the corner text there
-        n_br = len([ln for ln in self.corner_text.get("br", []) if ln])
+        n_br = len([ln for ln in self.corner_text.get("br", []) if ln]) + int(self.show_zoom)
         y = self.height() - 14 - n_br * QFontMetricsF(self._font).lineSpacing()
         p.drawLine(QPointF(x0, y), QPointF(x1, y))
         for x in (x0, x1):
