@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import struct
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -65,6 +66,10 @@ STATUS_SUCCESS = 0x0000
 STATUS_OUT_OF_RESOURCES = 0xA700
 STATUS_CANNOT_UNDERSTAND = 0xC000
 STATUS_PROCESSING_FAILURE = 0x0110
+
+
+class NodeError(RuntimeError):
+    """The node cannot run as configured; the message says why."""
 
 
 class _FallbackRejected(Exception):
@@ -308,7 +313,7 @@ class Node:
         except OSError:
             self._lock_fh.close()
             self._lock_fh = None
-            raise RuntimeError(f"another tpacs node is already using {self.archive.root}")
+            raise NodeError(f"another tpacs node is already using {self.archive.root}")
 
     def start(self) -> None:
         self._take_lock()
@@ -335,13 +340,18 @@ class Node:
             forward = None
         if forward is not None:
             forward.attach(self)
-        self.server = self.ae.start_server(address, block=False, evt_handlers=handlers)
+        try:
+            self.server = self.ae.start_server(address, block=False, evt_handlers=handlers)
+        except OSError as exc:
+            raise NodeError(f"cannot listen on {address[0]}:{address[1]}: {exc.strerror or exc}") from exc
         log.info("node %s listening on %s:%d, archive %s", node["ae_title"], address[0], address[1],
                  self.archive.root)
         self.stability.start()
         self.pipeline.start()
 
     def stop(self) -> None:
+        if self._lock_fh is None:  # never started (or the storage belongs to another node): touch nothing
+            return
         if self.server is not None:
             self.server.shutdown()
             self.server = None
@@ -375,7 +385,12 @@ def run_node(cfg: dict) -> int:
 
     old = {s: signal.signal(s, _signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        node.start()
+        try:
+            node.start()
+        except (NodeError, OSError) as exc:  # storage in use, port taken, ...: one clear line
+            log.error("the node cannot start: %s", exc)
+            print(f"tpacs node: error: {exc}", file=sys.stderr)
+            return 2
         while not stop.wait(0.5):
             pass
     finally:

@@ -209,3 +209,17 @@ def test_cli_flags_override_the_config(tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "node stopped" in out
+
+
+def test_second_node_on_the_same_storage_refuses_to_start(node):
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    res = subprocess.run([sys.executable, "-m", "viewer", "node", "--config", str(node.config_path),
+                          "--port", str(_free_port())], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 2 and "another tpacs node is already using" in res.stderr
+    assert (node.storage / "node.running").is_file()  # the running node's state untouched
+    assert echo("127.0.0.1", node.port, node.aet)
+    res = subprocess.run([sys.executable, "-m", "viewer", "node", "--config", str(node.config_path),
+                          "--storage", str(node.folder / "other")], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and f"cannot listen on 127.0.0.1:{node.port}" in res.stderr
