@@ -20,6 +20,8 @@ from ai_models.preprocess import Grid
 SOLID_MEDIAN_HU = -350.0
 PART_SOLID_CORE_HU = -200.0
 PART_SOLID_CORE_FRACTION = 0.06
+# Nodules are at most 30 mm; a component much larger than that is not reported as one.
+MAX_EXTENT_MM = 60.0
 
 
 @dataclass
@@ -81,6 +83,8 @@ def extract_findings(prob: np.ndarray, grid: Grid, native_hu: np.ndarray, native
     for i in order:
         label = int(i) + 1
         box = objs[i]
+        if max((s.stop - s.start) * sp for s, sp in zip(box, spacing)) > MAX_EXTENT_MM:
+            continue  # far larger than any nodule (a mass or a lung-wide false response): not a finding
         box = tuple(slice(max(0, s.start - 1), min(prob.shape[a], s.stop + 1)) for a, s in enumerate(box))
         p = np.where(lab[box] == label, prob[box], 0.0)
         peak = float(peaks[i])

@@ -40,9 +40,9 @@ def random_phantom(seed: int, fast: bool = True):
     rng = np.random.default_rng(seed + 17)
     thick = float(rng.choice(THICKNESSES))
     spacing = thick * float(rng.choice([1.0, 1.0, 0.8]))
-    pixel = float(rng.uniform(0.6, 1.0)) if not fast else float(rng.uniform(0.68, 1.2))
+    pixel = float(rng.uniform(0.6, 1.0)) if not fast else float(rng.uniform(0.68, 1.5))
     rows = int(min(512, round(360 / pixel)))
-    z_extent = float(rng.uniform(90, 170)) if fast else 300.0
+    z_extent = float(rng.uniform(80, 150)) if fast else 300.0
     slices = max(8, int(z_extent / spacing))
     noise = float(rng.uniform(8, 45))
     body = float(rng.uniform(0.8, 1.15))
@@ -145,19 +145,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ai_models.train", description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=2400)
-    ap.add_argument("--pool", type=int, default=48, help="phantoms held in memory")
-    ap.add_argument("--refresh-every", type=int, default=20, help="replace one phantom every N steps")
+    ap.add_argument("--pool", type=int, default=32, help="phantoms held in memory")
+    ap.add_argument("--refresh-every", type=int, default=40, help="replace one phantom every N steps")
     ap.add_argument("--batch-pos", type=int, default=3)
     ap.add_argument("--batch-neg", type=int, default=3)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--pos-weight", type=float, default=20.0, help="BCE weight of nodule voxels (they are rare)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--out", type=Path, default=WEIGHTS_DIR)
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="stop (and save) after this many steps of a --steps schedule; 0: run it all")
     ap.add_argument("--init", type=Path, default=None, help="start from these torch weights (fine-tuning)")
     args = ap.parse_args(argv)
 
     import torch
-    from monai.losses import DiceFocalLoss
+    from monai.losses import DiceLoss
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -166,10 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     net = build_network(card)
     if args.init:
         net.load_state_dict(torch.load(args.init, map_location="cpu"))
+    else:
+        # Start from "nodules are rare" (p = 0.02 everywhere) so early steps learn shapes, not the prior.
+        last = [m for m in net.modules() if isinstance(m, (torch.nn.Conv3d, torch.nn.ConvTranspose3d))][-1]
+        torch.nn.init.constant_(last.bias, -4.0)
     net.train()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.steps, pct_start=0.05)
-    loss_fn = DiceFocalLoss(sigmoid=True, batch=True, gamma=2.0, lambda_dice=1.0, lambda_focal=4.0)
+    dice = DiceLoss(sigmoid=True, batch=True)
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(args.pos_weight))
+    loss_fn = lambda logits, y: dice(logits, y) + bce(logits, y)
 
     t0 = time.time()
     next_seed = 0
@@ -184,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     samples = [new_sample() for _ in range(args.pool)]
     print(f"pool of {len(samples)} phantoms ready in {time.time() - t0:.0f} s", flush=True)
     ema = None
-    for step in range(1, args.steps + 1):
+    last = args.stop_after or args.steps
+    for step in range(1, last + 1):
         if step % args.refresh_every == 0:
             samples[int(rng.integers(len(samples)))] = new_sample()
         x, y = make_batch(samples, rng, card, args.batch_pos, args.batch_neg)
@@ -194,11 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         loss.backward()
         opt.step()
         sched.step()
-        ema = float(loss) if ema is None else 0.95 * ema + 0.05 * float(loss)
+        lv = float(loss.detach())
+        ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         if step % 20 == 0:
             print(f"step {step}/{args.steps} loss {ema:.4f} lr {sched.get_last_lr()[0]:.2e} "
                   f"{time.time() - t0:.0f} s", flush=True)
-        if step % args.save_every == 0 or step == args.steps:
+        if step % args.save_every == 0 or step == last:
             meta = {"seed": args.seed, "steps": step, "of_steps": args.steps, "pool": args.pool,
                     "phantoms_seen": next_seed, "batch": args.batch_pos + args.batch_neg, "lr": args.lr,
                     "loss_ema": round(ema, 4), "seconds": round(time.time() - t0), "command":
