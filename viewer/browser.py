@@ -39,6 +39,8 @@ class StudyTableModel(QAbstractTableModel):
 
     def ai_text(self, row: StudyRow) -> str:
         s = row.ai_state
+        if not s and row.receiving:
+            return self.tr("receiving…")
         if s == "done":
             if row.ai_findings is None:
                 return self.tr("done")
@@ -139,6 +141,8 @@ class BrowserWidget(QWidget):
         self.archive = archive
         vcfg = (cfg or {}).get("viewer", {})
         self.limit = int(vcfg.get("browser_limit", 500))
+        # A study not yet stable is "receiving" for twice the node's quiet period after its last image.
+        self.receiving_window_s = 2 * float((cfg or {}).get("stability", {}).get("quiet_seconds", 30))
         self._last_key: tuple | None = None
         self._image_counts: dict[tuple, int] = {}
         self._watch = IndexWatch(archive) if archive is not None else None
@@ -286,7 +290,8 @@ class BrowserWidget(QWidget):
             return
         self._last_key = key
         selected = self.selected_study()
-        if self.model.set_rows([study_row(r, self._images(r)) for r in recs]) and recs:
+        rows = [study_row(r, self._images(r), receiving_within_s=self.receiving_window_s) for r in recs]
+        if self.model.set_rows(rows) and recs:
             self.table.resizeColumnsToContents()
         elif recs:  # only states changed: the two state columns may need room for their new words
             for key in ("ai", "forward"):

@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="234" />
+        <location filename="../../viewer/findings_panel.py" line="235" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="245" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Position:</source>
         <translation>Position:</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="246" />
+        <location filename="../../viewer/findings_panel.py" line="247" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="247" />
+        <location filename="../../viewer/findings_panel.py" line="248" />
         <source>Kind:</source>
         <translation>Kind:</translation>
     </message>
@@ -26,83 +26,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="209" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>Search:</source>
         <translation>Search:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="210" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Patient name or ID</source>
         <translation>Patient name or ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="216" />
         <source>Modality:</source>
         <translation>Modality:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="217" />
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="218" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="219" />
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>All</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>AI pending</source>
         <translation>AI pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>AI running</source>
         <translation>AI running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="227" />
         <source>AI done</source>
         <translation>AI done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="227" />
         <source>AI failed</source>
         <translation>AI failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="224" />
+        <location filename="../../viewer/browser.py" line="228" />
         <source>Forwarding queued</source>
         <translation>Forwarding queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="224" />
+        <location filename="../../viewer/browser.py" line="228" />
         <source>Forwarding now</source>
         <translation>Forwarding now</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="225" />
+        <location filename="../../viewer/browser.py" line="229" />
         <source>Forwarded</source>
         <translation>Forwarded</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="225" />
+        <location filename="../../viewer/browser.py" line="229" />
         <source>Forwarding failed</source>
         <translation>Forwarding failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="310" />
+        <location filename="../../viewer/browser.py" line="315" />
         <source>%1 studies</source>
         <translation>%1 studies</translation>
     </message>
@@ -225,50 +225,50 @@
         <translation>corrected</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="142" />
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>Findings review is for CT studies.</source>
         <translation>Findings review is for CT studies.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="144" />
+        <location filename="../../viewer/findings_panel.py" line="145" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="146" />
+        <location filename="../../viewer/findings_panel.py" line="147" />
         <source>No AI findings for this study.</source>
         <translation>No AI findings for this study.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="149" />
+        <location filename="../../viewer/findings_panel.py" line="150" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>%1 accepted, %2 rejected, %3 not reviewed</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="204" />
-        <location filename="../../viewer/findings_panel.py" line="207" />
-        <location filename="../../viewer/findings_panel.py" line="213" />
+        <location filename="../../viewer/findings_panel.py" line="205" />
+        <location filename="../../viewer/findings_panel.py" line="208" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
         <source>Correct diameter</source>
         <translation>Correct diameter</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="204" />
+        <location filename="../../viewer/findings_panel.py" line="205" />
         <source>Select a finding first.</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="208" />
         <source>Diameter (mm):</source>
         <translation>Diameter (mm):</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="218" />
-        <location filename="../../viewer/findings_panel.py" line="226" />
+        <location filename="../../viewer/findings_panel.py" line="219" />
+        <location filename="../../viewer/findings_panel.py" line="227" />
         <source>Add nodule</source>
         <translation>Add nodule</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="219" />
+        <location filename="../../viewer/findings_panel.py" line="220" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>Click the nodule in the image first to place the crosshair.</translation>
     </message>
@@ -859,48 +859,53 @@
         <translation>%1 y</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="44" />
+        <location filename="../../viewer/browser.py" line="43" />
+        <source>receiving…</source>
+        <translation>receiving…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="46" />
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="47" />
         <source>%1 findings</source>
         <translation>%1 findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="48" />
         <source>pending</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="48" />
         <source>running</source>
         <translation>running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
-        <location filename="../../viewer/browser.py" line="52" />
+        <location filename="../../viewer/browser.py" line="48" />
+        <location filename="../../viewer/browser.py" line="54" />
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="47" />
+        <location filename="../../viewer/browser.py" line="49" />
         <source>not applicable</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>queued</source>
         <translation>queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>sending</source>
         <translation>sending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>sent</source>
         <translation>sent</translation>
     </message>

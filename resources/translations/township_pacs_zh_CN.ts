@@ -3,22 +3,22 @@
 <context>
     <name>AddNoduleDialog</name>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="234" />
+        <location filename="../../viewer/findings_panel.py" line="235" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="245" />
+        <location filename="../../viewer/findings_panel.py" line="246" />
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="246" />
+        <location filename="../../viewer/findings_panel.py" line="247" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="247" />
+        <location filename="../../viewer/findings_panel.py" line="248" />
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
@@ -26,83 +26,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="209" />
+        <location filename="../../viewer/browser.py" line="213" />
         <source>Search:</source>
         <translation>搜索：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="210" />
+        <location filename="../../viewer/browser.py" line="214" />
         <source>Patient name or ID</source>
         <translation>患者姓名或 ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="211" />
+        <location filename="../../viewer/browser.py" line="215" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="212" />
+        <location filename="../../viewer/browser.py" line="216" />
         <source>Modality:</source>
         <translation>检查类型：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="213" />
+        <location filename="../../viewer/browser.py" line="217" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214" />
+        <location filename="../../viewer/browser.py" line="218" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="219" />
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>AI pending</source>
         <translation>AI 等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="222" />
+        <location filename="../../viewer/browser.py" line="226" />
         <source>AI running</source>
         <translation>AI 分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="227" />
         <source>AI done</source>
         <translation>AI 已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223" />
+        <location filename="../../viewer/browser.py" line="227" />
         <source>AI failed</source>
         <translation>AI 失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="224" />
+        <location filename="../../viewer/browser.py" line="228" />
         <source>Forwarding queued</source>
         <translation>等待上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="224" />
+        <location filename="../../viewer/browser.py" line="228" />
         <source>Forwarding now</source>
         <translation>正在上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="225" />
+        <location filename="../../viewer/browser.py" line="229" />
         <source>Forwarded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="225" />
+        <location filename="../../viewer/browser.py" line="229" />
         <source>Forwarding failed</source>
         <translation>上传失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="310" />
+        <location filename="../../viewer/browser.py" line="315" />
         <source>%1 studies</source>
         <translation>共 %1 个检查</translation>
     </message>
@@ -225,50 +225,50 @@
         <translation>已修正</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="142" />
+        <location filename="../../viewer/findings_panel.py" line="143" />
         <source>Findings review is for CT studies.</source>
         <translation>结节审核仅适用于 CT 检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="144" />
+        <location filename="../../viewer/findings_panel.py" line="145" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="146" />
+        <location filename="../../viewer/findings_panel.py" line="147" />
         <source>No AI findings for this study.</source>
         <translation>本检查无 AI 检出结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="149" />
+        <location filename="../../viewer/findings_panel.py" line="150" />
         <source>%1 accepted, %2 rejected, %3 not reviewed</source>
         <translation>已确认 %1，已否定 %2，未审核 %3</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="204" />
-        <location filename="../../viewer/findings_panel.py" line="207" />
-        <location filename="../../viewer/findings_panel.py" line="213" />
+        <location filename="../../viewer/findings_panel.py" line="205" />
+        <location filename="../../viewer/findings_panel.py" line="208" />
+        <location filename="../../viewer/findings_panel.py" line="214" />
         <source>Correct diameter</source>
         <translation>修正直径</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="204" />
+        <location filename="../../viewer/findings_panel.py" line="205" />
         <source>Select a finding first.</source>
         <translation>请先选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="207" />
+        <location filename="../../viewer/findings_panel.py" line="208" />
         <source>Diameter (mm):</source>
         <translation>直径 (mm)：</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="218" />
-        <location filename="../../viewer/findings_panel.py" line="226" />
+        <location filename="../../viewer/findings_panel.py" line="219" />
+        <location filename="../../viewer/findings_panel.py" line="227" />
         <source>Add nodule</source>
         <translation>添加结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/findings_panel.py" line="219" />
+        <location filename="../../viewer/findings_panel.py" line="220" />
         <source>Click the nodule in the image first to place the crosshair.</source>
         <translation>请先在图像上点击结节以放置十字线。</translation>
     </message>
@@ -859,48 +859,53 @@
         <translation>%1岁</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="44" />
+        <location filename="../../viewer/browser.py" line="43" />
+        <source>receiving…</source>
+        <translation>接收中…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="46" />
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="45" />
+        <location filename="../../viewer/browser.py" line="47" />
         <source>%1 findings</source>
         <translation>%1 个结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="48" />
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
+        <location filename="../../viewer/browser.py" line="48" />
         <source>running</source>
         <translation>分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="46" />
-        <location filename="../../viewer/browser.py" line="52" />
+        <location filename="../../viewer/browser.py" line="48" />
+        <location filename="../../viewer/browser.py" line="54" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="47" />
+        <location filename="../../viewer/browser.py" line="49" />
         <source>not applicable</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>sending</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="51" />
+        <location filename="../../viewer/browser.py" line="53" />
         <source>sent</source>
         <translation>已上传</translation>
     </message>

@@ -140,10 +140,14 @@ def test_new_studies_appear_as_they_arrive(browser, shell_archive, dx_phantom, q
     ds.PatientName, ds.PatientID = "张^三", "NEW-1"
     other = Archive(shell_archive.root)  # as the node's receiving thread would, on its own connection
     other.add_file(ds)
-    other.close()
     qtbot.waitUntil(lambda: len(browser.model.rows) == n + 1, timeout=5000)
     assert browser.model.rows[0].patient == "张三"  # newest first
     assert browser.selected_study() == selected  # the reader's selection survives the refresh
+    assert _text(browser, 0, "ai") == "接收中…"  # images still arriving: nothing has started on it
+    other.mark_stable(ds.StudyInstanceUID)
+    other.set_ai_state(ds.StudyInstanceUID, "skipped", "not a chest CT")
+    other.close()
+    qtbot.waitUntil(lambda: _text(browser, 0, "ai") == "不适用", timeout=5000)
 
 
 def test_double_click_opens_study(browser, qtbot):

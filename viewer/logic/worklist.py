@@ -103,6 +103,7 @@ class StudyRow:
     ai_detail: str
     forward_state: str  # "" | queued | sending | sent | failed
     forward_detail: str
+    receiving: bool = False  # images still arriving (not yet stable, nothing started on it)
 
 
 def image_count(archive, study_uid: str) -> int:
@@ -111,8 +112,15 @@ def image_count(archive, study_uid: str) -> int:
                if (s.modality or "") not in NON_IMAGE_MODALITIES)
 
 
-def study_row(rec, images: int | None = None) -> StudyRow:
+def study_row(rec, images: int | None = None, receiving_within_s: float | None = None,
+              now: float | None = None) -> StudyRow:
+    """`receiving_within_s`: a study not yet stable whose last image came less than this long ago is
+    shown as still arriving (the node marks it stable after its quiet period)."""
+    import time
+
     ai_state = (getattr(rec, "ai_state", "") or "").lower()
+    receiving = bool(receiving_within_s) and not ai_state and getattr(rec, "stable_at", None) is None \
+        and ((now if now is not None else time.time()) - float(rec.last_received_at or 0)) < receiving_within_s
     return StudyRow(
         study_uid=rec.study_uid,
         patient=display_name(rec.patient_name),
@@ -128,6 +136,7 @@ def study_row(rec, images: int | None = None) -> StudyRow:
         ai_detail=getattr(rec, "ai_detail", "") or "",
         forward_state=(getattr(rec, "forward_state", "") or "").lower(),
         forward_detail=getattr(rec, "forward_detail", "") or "",
+        receiving=receiving,
     )
 
 
