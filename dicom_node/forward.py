@@ -168,6 +168,7 @@ class Forwarder:
         self._wake = {name: threading.Event() for name in self.destinations}
         self._threads: list[threading.Thread] = []
         self._last_retention = 0.0
+        self._local = threading.local()  # per worker thread: delivery records waiting for the next send
 
     # -- routing
     def route(self, study) -> list[str]:
@@ -278,6 +279,9 @@ class Forwarder:
                 raise _with_sent(SendError(f"association with {dest.peer} {why} (unreachable, refused or TLS "
                                            "handshake failed)"), n_sent)
             try:
+                # The fast sender records instance k while instance k+1 is on the wire (hides the
+                # SQLite commit behind the county's work); the other path records at once.
+                fast = self._fast_ok(assoc)
                 for inst in part:
                     if self._stop.is_set():
                         raise _Interrupted(n_sent)
@@ -295,8 +299,10 @@ class Forwarder:
                                                    f"instances (no response to C-STORE)"), n_sent)
                     result = _status_result(status)
                     if result is not None:
-                        self.queue.record_delivery(job, inst.sop_instance_uid, status,
-                                                   self._audit_info(dest, inst, ts, result))
+                        self._deferred.append(lambda i=inst, st=status, a=self._audit_info(dest, inst, ts, result):
+                                              self.queue.record_delivery(job, i.sop_instance_uid, st, a))
+                        if not fast:
+                            self._flush_deferred()
                         n_sent += 1
                     else:
                         self.queue.audit(job, inst.sop_instance_uid, status, self._audit_info(dest, inst, ts, "refused"))
@@ -305,6 +311,7 @@ class Forwarder:
                         raise _with_sent(SendError(f"{dest.peer} dropped the association after {n_sent} "
                                                    "instances"), n_sent)
             finally:
+                self._flush_deferred()
                 if assoc.is_established:
                     assoc.release()
         if errors:
@@ -323,7 +330,8 @@ class Forwarder:
             used = stored
             if self._fast_ok(assoc):
                 cx = next(cx for cx in accepted if cx.transfer_syntax[0] == stored)
-                return _fast_c_store(assoc, cx.context_id, inst, self._next_msg_id()), str(used)
+                return (_fast_c_store(assoc, cx.context_id, inst, self._next_msg_id(), self._flush_deferred),
+                        str(used))
             rsp = assoc.send_c_store(Path(inst.path))  # streamed from disk, bytes unchanged
         elif syntaxes & set(UNCOMPRESSED):
             ds = pydicom.dcmread(inst.path)
@@ -337,6 +345,17 @@ class Forwarder:
         if "Status" not in rsp:
             return None, str(used)
         return int(rsp.Status), str(used)
+
+    @property
+    def _deferred(self) -> list[Callable[[], None]]:
+        if not hasattr(self._local, "deferred"):
+            self._local.deferred = []
+        return self._local.deferred
+
+    def _flush_deferred(self) -> None:
+        pending = self._deferred
+        while pending:
+            pending.pop(0)()
 
     def _make_ae(self, dest: Destination):
         from pynetdicom import AE
@@ -573,7 +592,7 @@ class Forwarder:
         return apply_retention(self.archive, self.cfg, self, now=now)
 
 
-def _fast_c_store(assoc, context_id: int, inst, msg_id: int) -> int | None:
+def _fast_c_store(assoc, context_id: int, inst, msg_id: int, meanwhile: Callable[[], None] | None = None) -> int | None:
     """C-STORE of a stored file with the P-DATA PDUs written straight to the socket in large batches.
 
     pynetdicom hands every P-DATA PDU (at most the peer's maximum length, often 16 KiB) to its
@@ -615,6 +634,8 @@ def _fast_c_store(assoc, context_id: int, inst, msg_id: int) -> int | None:
                 buf.clear()
         if buf:
             sock.sendall(buf)
+        if meanwhile is not None:  # our own bookkeeping, while the peer stores what we sent
+            meanwhile()
         _, rsp = assoc.dimse.get_msg(block=True)
     except OSError:
         assoc.abort()
