@@ -33,6 +33,18 @@ def _reading_widget_class():
         return None
 
 
+def _port_in_use(exc: BaseException) -> bool:
+    """The node could not listen because another program holds the port (the OSError may come wrapped
+    in the node's own error)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class _NoReadingView(QLabel):
     """Stands in when viewer.views.reading cannot be imported, so the browser and review still work."""
 
@@ -204,8 +216,7 @@ class MainWindow(QMainWindow):
             node = Node(self.cfg)
             node.start()
         except Exception as exc:  # noqa: BLE001 - the viewer stays usable without the node
-            busy = isinstance(exc, OSError) and (
-                exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or "in use" in str(exc))
+            busy = _port_in_use(exc)
             self.node_error = "busy" if busy else (str(exc) or type(exc).__name__)
             log.warning("embedded node not started: %s", exc)
             if node is not None:
