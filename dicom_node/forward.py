@@ -147,6 +147,9 @@ def tls_context(tls: dict) -> ssl.SSLContext:
     """A client context per BCP 195: TLS 1.2 or newer, the county's CA, our client certificate."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    # TLS 1.2 suites of the BCP 195 (RFC 9325) recommendation: forward secrecy + AEAD only.
+    # (TLS 1.3 suites are all acceptable and are not affected by this list.)
+    ctx.set_ciphers(tls.get("ciphers") or "ECDHE+AESGCM:DHE+AESGCM:ECDHE+CHACHA20")
     ctx.load_verify_locations(cafile=tls["ca"])
     if tls.get("cert"):
         ctx.load_cert_chain(certfile=tls["cert"], keyfile=tls.get("key") or None)
@@ -209,6 +212,7 @@ class Forwarder:
         if claimed is None:
             return None
         job, attempt_id = claimed
+        self._local.tls_version = ""
         self._update_study(job.study_uid)
         dest = self.destinations.get(job.destination)
         n_sent = 0
@@ -238,7 +242,8 @@ class Forwarder:
         return job
 
     def _audit_info(self, dest: Destination, inst, ts: str = "", result: str = "delivered") -> dict:
-        return {"peer": dest.peer, "series_uid": inst.series_uid, "transfer_syntax": ts or inst.transfer_syntax_uid,
+        peer = dest.peer + (f" ({self._local.tls_version})" if getattr(self._local, "tls_version", "") else "")
+        return {"peer": peer, "series_uid": inst.series_uid, "transfer_syntax": ts or inst.transfer_syntax_uid,
                 "result": result}
 
     def _send_dicom(self, job: Job, dest: Destination, todo: list) -> int:
@@ -274,6 +279,12 @@ class Forwarder:
                 assoc = ae.associate(dest.host, dest.port, ae_title=dest.ae_title, **kwargs)
             except ssl.SSLError as exc:
                 raise SendError(f"TLS with {dest.peer} failed: {exc}") from exc
+            self._local.tls_version = ""
+            if dest.tls and assoc.is_established:  # the audit says how it left: e.g. TLSv1.3
+                try:
+                    self._local.tls_version = assoc.dul.socket.socket.version() or ""
+                except AttributeError:
+                    pass
             if not assoc.is_established:
                 why = "rejected" if assoc.is_rejected else "aborted" if assoc.is_aborted else "failed"
                 raise _with_sent(SendError(f"association with {dest.peer} {why} (unreachable, refused or TLS "

@@ -165,6 +165,9 @@ def test_tls_with_client_certificate_and_a_wrong_one_refused(tmp_path, ct_phanto
         job = fw.run_once("county")
         assert job.state == "delivered", job.last_error
         assert sorted(orthanc_sop_uids(orthanc)) == sorted(i.sop_instance_uid for i in archive.instances(study_uid))
+        # the audit log says it left over TLS 1.2 or newer
+        peers = {a["peer"] for a in fw.queue.audit_rows(study_uid) if a["result"] == "delivered"}
+        assert peers & {f"{orthanc.aet}@127.0.0.1:{orthanc.dicom_port} (TLSv1.{v})" for v in (2, 3)}, peers
         # the refused ones stay in the queue, waiting for their next try
         assert {j.state for j in fw.queue.jobs(study_uid, destination="impostor")} == {"failed"}
 
