@@ -21,7 +21,7 @@ _RUNNING: set["SeriesLoader"] = set()
 
 
 class SeriesLoader(QThread):
-    first = Signal(object, object)  # image (modality values), meta dict
+    first = Signal(object, object, object)  # image (modality values), meta dict, PartialVolume | None
     progress = Signal(int, int)  # done, total
     bad = Signal(str, str)  # path, reason
     done = Signal(object)  # Volume | Radiograph
@@ -53,7 +53,7 @@ class SeriesLoader(QThread):
                 if self._cancelled:
                     return
                 if ev.kind == "first":
-                    self.first.emit(ev.image, ev.meta)
+                    self.first.emit(ev.image, ev.meta, ev.partial)
                 elif ev.kind == "bad":
                     self.bad.emit(str(ev.path), ev.reason)
                 elif ev.kind == "progress":

@@ -591,3 +591,36 @@ def test_scrolling_leaves_no_stale_crosshair_on_screen(qtbot, ct_small):
         full = _rgb(view.grab().toImage()).astype(int)
         assert on_screen.shape == full.shape
         assert (np.abs(on_screen - full).sum(axis=2) > 30).sum() == 0, f"stale pixels in the {name} view"
+
+
+def test_scroll_through_the_slices_read_so_far_while_loading(qtbot, ct_small):
+    """Between the first image and the end of loading the reader can already scroll: the loader's
+    'done' waits in the GUI thread's queue while this test holds the thread, so the volume is not in."""
+    import time
+
+    folder, truth, files = ct_small
+    w = ReadingWidget()
+    qtbot.addWidget(w)
+    w.resize(900, 700)
+    w.show()
+    order = list(reversed(files))  # the first file read is the top slice
+    with qtbot.waitSignal(w.first_image, timeout=30_000):
+        w.load(order)
+    time.sleep(0.5)  # the loading thread reads on; its events queue up unprocessed
+    assert w.volume is None and w.mpr.partial is not None and w.mpr.partial.count() > 1
+    axial = w.mpr.views["axial"]
+    first = axial.grey().copy()
+    ds_top = pydicom.dcmread(order[0])
+    qtbot.keyClick(axial, Qt.Key.Key_Home)  # lowest position read so far
+    low = axial.values.copy()
+    assert not np.array_equal(first, axial.grey())
+    p = w.mpr.partial
+    lowest = int(p.order()[0])
+    assert np.array_equal(low, p.voxels[lowest])
+    assert p.positions[lowest] == min(p.positions[: p.count()]) < float(ds_top.ImagePositionPatient[2])
+    qtbot.keyClick(axial, Qt.Key.Key_Down)
+    assert p.positions[w.mpr._preview_slot] > p.positions[lowest]
+    assert axial.corner_text["bl"][0].startswith("Axial 2/")
+    with qtbot.waitSignal(w.loaded, timeout=60_000):
+        pass
+    assert w.volume is not None and w.mpr.partial is None

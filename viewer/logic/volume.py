@@ -190,6 +190,26 @@ class LoadEvent:
     path: Path | None = None
     reason: str = ""
     result: Volume | Radiograph | None = None
+    partial: "PartialVolume | None" = None  # on the CT "first" event: the slices read so far, growing
+
+
+class PartialVolume:
+    """The slices of a CT series read so far, for looking through while the rest loads: slot s of
+    `voxels` holds the slice at position `positions[s]` along the normal (file order, not sorted).
+    Written by the loading thread, only ever appended to; readers take len(positions) first."""
+
+    def __init__(self, voxels: np.ndarray, positions: list[float], meta: dict):
+        self.voxels = voxels
+        self.positions = positions
+        self.meta = meta
+
+    def count(self) -> int:
+        return len(self.positions)
+
+    def order(self) -> np.ndarray:
+        """Slots of the slices read so far, sorted by position."""
+        n = self.count()
+        return np.argsort(np.asarray(self.positions[:n]), kind="stable")
 
 
 _NATIVE_LE = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"}
@@ -274,6 +294,7 @@ def iter_load_series(files: list[Path]) -> Iterator[LoadEvent]:
     positions: list[float] = []
     kept_files: list[Path] = []
     first_ds = None
+    partial = None
     target = None  # series UID being decoded
     pending: list[tuple[Path, object]] = []  # image files read before the target was chosen
     others: dict[str, list[Path]] = {}
@@ -323,6 +344,8 @@ def iter_load_series(files: list[Path]) -> Iterator[LoadEvent]:
             position = float(np.dot([float(v) for v in ds.ImagePositionPatient], normal))
             slope, intercept = _rescale(ds)
             vox = _store_slice(vox, len(positions), arr, slope, intercept)
+            if partial is not None:
+                partial.voxels = vox  # _store_slice may have widened it to float32
         except Exception as exc:  # noqa: BLE001 - a bad file is listed, not fatal
             log.warning("cannot decode %s: %s", p, exc)
             bad.append((p, f"{type(exc).__name__}: {exc}"))
@@ -330,8 +353,12 @@ def iter_load_series(files: list[Path]) -> Iterator[LoadEvent]:
             continue
         if first_ds is None:
             first_ds = ds
-            yield LoadEvent("first", n + 1, total, image=vox[0].copy(), meta=header_meta(ds))
-        positions.append(position)
+            meta = header_meta(ds)
+            partial = PartialVolume(vox, positions, meta)
+            positions.append(position)
+            yield LoadEvent("first", n + 1, total, image=vox[0].copy(), meta=meta, partial=partial)
+        else:
+            positions.append(position)
         kept_files.append(p)
         yield LoadEvent("progress", n + 1, total)
     bigger = max(others.values(), key=len, default=[])
@@ -378,6 +405,7 @@ def _finish_volume(ds, vox, positions, files, bad) -> Volume:
     order = sorted(range(n), key=lambda s: positions[s])
     _permute_in_place(vox, order)
     pos = [positions[s] for s in order]
+    positions[:] = pos  # a PartialVolume still being looked at sees slot s at positions[s] again
     files = [files[s] for s in order]
     iop = np.array([float(v) for v in ds.ImageOrientationPatient])
     row_dir, col_dir = iop[:3], iop[3:]

@@ -73,6 +73,9 @@ class MprController(QObject):
         self.active = "axial"
         self.slab_thickness_mm = 10.0
         self.meta: dict = {}
+        self.partial = None  # PartialVolume while loading
+        self._preview_slot = 0
+        self._preview_window = display.PRESETS["lung"]
         self.cine = QTimer(self)
         self.cine.timeout.connect(self._cine_step)
         self.cine_fps = 15
@@ -85,16 +88,44 @@ class MprController(QObject):
             v.value_unit = "HU"
 
     # --------------------------------------------------------------------------------- state
-    def preview(self, image: np.ndarray, meta: dict) -> None:
-        """The first decoded slice, shown in the axial view while the rest of the series loads."""
+    def preview(self, image: np.ndarray, meta: dict, partial=None) -> None:
+        """The first decoded slice, shown in the axial view while the rest of the series loads; with
+        `partial` (the slices read so far) the reader can already scroll through what has arrived."""
         self.meta = meta
-        c, w = meta.get("window") or display.PRESETS["lung"]
+        self.partial = partial
+        self._preview_slot = 0
+        self._preview_window = meta.get("window") or display.PRESETS["lung"]
+        self._show_preview(image, None)
+
+    def _show_preview(self, image: np.ndarray, rank_of: tuple[int, int] | None) -> None:
+        c, w = self._preview_window
         v = self.views["axial"]
         v.set_image(display.to_grey(image, c, w), image, key=("preview",), spacing_rc=(1.0, 1.0))
         v.spacing_known = False
         self._corner_text("axial", preview=True)
+        if rank_of is not None and self.partial is not None:
+            pos = self.partial.positions[self._preview_slot]
+            v.corner_text["bl"] = [f"Axial {rank_of[0] + 1}/{rank_of[1]}  …", f"{pos:.1f} mm"]
+
+    def preview_scroll(self, delta: int | None = None, to_end: int | None = None) -> None:
+        """Move through the slices read so far, in position order (delta), or to the first/last (to_end -1/1)."""
+        p = self.partial
+        if p is None:
+            return
+        order = p.order()
+        n = len(order)
+        if n == 0:
+            return
+        rank = int(np.nonzero(order == self._preview_slot)[0][0]) if self._preview_slot in order else 0
+        if to_end is not None:
+            new = 0 if to_end < 0 else n - 1
+        else:
+            new = int(np.clip(rank + (delta or 0), 0, n - 1))
+        self._preview_slot = int(order[new])
+        self._show_preview(np.array(p.voxels[self._preview_slot]), (new, n))
 
     def set_volume(self, volume) -> None:
+        self.partial = None
         self.state = ReadingState(volume)
         self.meta = volume.meta
         if not volume.meta.get("window"):
@@ -110,6 +141,7 @@ class MprController(QObject):
     def clear(self) -> None:
         self.cine.stop()
         self.state = None
+        self.partial = None
         for v in self.views.values():
             v.set_image(None)
             v.corner_text = {"tl": [], "tr": [], "bl": [], "br": []}
@@ -175,17 +207,23 @@ class MprController(QObject):
 
     def scroll(self, o: str, delta: int) -> None:
         if self.state is None:
+            if o == "axial":
+                self.preview_scroll(delta)
             return
         before = self.state.slice_index(o)
         if self.state.scroll(o, delta) != before:
             self.refresh([o])
 
     def set_slice(self, o: str, index: int) -> None:
+        if self.state is None and o == "axial":
+            self.preview_scroll(to_end=-1 if index <= 0 else 1)
         if self.state is not None:
             self.state.set_slice(o, index)
             self.refresh([o])
 
     def page(self, o: str, direction: int) -> None:
+        if self.state is None and self.partial is not None and o == "axial":
+            self.preview_scroll(direction * max(1, self.partial.count() // 10))
         if self.state is not None:
             self.scroll(o, direction * max(1, self.state.n_slices(o) // 10))
 

@@ -277,9 +277,9 @@ class ReadingWidget(QWidget):
                     pass
             old.wait(5000)  # a file read in progress finishes, then the thread sees cancel
 
-    def _on_first(self, image, meta) -> None:
-        if image is not None and image.ndim == 2 and meta.get("modality") in ("CT", "MR", "PT", "NM"):
-            self.mpr.preview(image, meta)
+    def _on_first(self, image, meta, partial=None) -> None:
+        if image is not None and image.ndim == 2 and partial is not None:
+            self.mpr.preview(image, meta, partial)
             self.stack.setCurrentWidget(self.ct_page)
             self.mpr.views["axial"].message = ""
         self.first_image.emit()
@@ -327,7 +327,7 @@ class ReadingWidget(QWidget):
 
     # ------------------------------------------------------------------------------- keys
     def keyPressEvent(self, e) -> None:  # noqa: N802
-        if self.volume is None:
+        if self.volume is None and self.mpr.partial is None:
             return super().keyPressEvent(e)
         o = self.mpr.active
         k = e.key()
