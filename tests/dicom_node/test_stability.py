@@ -34,7 +34,8 @@ def wait_for(fn, timeout=30.0, step=0.1):
 
 
 def test_stable_after_quiet_period_per_calling_ae(tmp_path, ct_phantom_small, dx_phantom):
-    cfg = {"stability": {"quiet_seconds": 1, "per_calling_ae": {"SLOW_DR": 4}}}
+    # Periods with room to spare, so that a loaded CI machine does not blur them.
+    cfg = {"stability": {"quiet_seconds": 2, "per_calling_ae": {"SLOW_DR": 10}}}
     ct_files = dicom_files(ct_phantom_small)
     ct_uid, dx_uid = ground_truth(ct_phantom_small)["study_uid"], ground_truth(dx_phantom)["study_uid"]
     with running_node(tmp_path, config=cfg) as node:
@@ -42,16 +43,16 @@ def test_stable_after_quiet_period_per_calling_ae(tmp_path, ct_phantom_small, dx
         send(node, dicom_files(dx_phantom), "SLOW_DR")
         send(node, ct_files[:10], "MOBILE_CT")
         ct = wait_for(lambda: (s := archive.study(ct_uid)) and s.stable_at and s)
-        assert ct.stable_at >= ct.last_received_at + 1
-        assert archive.study(dx_uid).stable_at is None  # its AE's quiet period is 4 s
+        assert ct.stable_at >= ct.last_received_at + 2
+        assert archive.study(dx_uid).stable_at is None  # its AE's quiet period is 10 s
         assert ct.ai_state == "skipped"  # the helper's config has the AI off
         # More images for the stable study: unstable again, then stable again once quiet.
         send(node, ct_files[10:], "MOBILE_CT")
         assert archive.study(ct_uid).stable_at is None
         again = wait_for(lambda: (s := archive.study(ct_uid)) and s.stable_at and s)
-        assert again.num_instances == len(ct_files) and again.stable_at >= again.last_received_at + 1
+        assert again.num_instances == len(ct_files) and again.stable_at >= again.last_received_at + 2
         dx = wait_for(lambda: (s := archive.study(dx_uid)) and s.stable_at and s)
-        assert dx.stable_at >= dx.last_received_at + 4
+        assert dx.stable_at >= dx.last_received_at + 10
         assert "is stable" in node.log_text()
 
 
