@@ -133,3 +133,27 @@ def test_county_down_mid_transfer_and_node_restarted_every_instance_arrives_once
         assert "delivered" in r.stdout
         assert "attempt 1: failed" in r.stdout or "attempt 1: interrupted" in r.stdout
         assert f"attempt {len(results)}: delivered" in r.stdout
+
+
+def test_dead_job_retried_by_hand_with_tpacs_jobs_is_sent_by_the_running_node(tmp_path, ct_phantom_small):
+    files = dicom_files(ct_phantom_small)[:5]
+    study_uid = ground_truth(ct_phantom_small)["study_uid"]
+    with running_orthanc(tmp_path) as orthanc:
+        orthanc.stop(kill=True)  # the county is down from the start
+        cfg = _node_cfg(orthanc)
+        cfg["forwarding"]["max_attempts"] = 2
+        with running_node(tmp_path / "node", config=cfg) as node:
+            _storescu(node, files)
+            q = JobQueue(node.storage / "index.sqlite")
+            job = _wait(lambda: next(iter(q.jobs(study_uid=study_uid, states=["dead"])), None), 60, "a dead job")
+            assert job.attempts == 2 and node.archive().study(study_uid).forward_state == "failed"
+            orthanc.start()
+            time.sleep(1.5)
+            assert q.get(job.id).state == "dead", "a dead job waits for a person"
+            jobs_cmd = [sys.executable, "-m", "viewer.cli", "jobs", "--config", str(node.config_path)]
+            r = subprocess.run(jobs_cmd + ["retry", str(job.id)], capture_output=True, text=True, timeout=60)
+            assert r.returncode == 0, r.stderr
+            _wait(lambda: q.get(job.id).state == "delivered", 60, "the running node to send the requeued job")
+            assert orthanc.rest("/statistics")["CountInstances"] == len(files)
+            assert node.archive().study(study_uid).forward_state == "sent"
+            assert [a.result for a in q.history(job.id)] == ["failed", "failed", "requeued", "delivered"]
