@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS instances (
     instance_number TEXT NOT NULL DEFAULT '',
     path TEXT NOT NULL,
     size INTEGER NOT NULL,
-    digest TEXT NOT NULL,
+    digest TEXT NOT NULL DEFAULT '',  -- reserved; duplicates are compared byte for byte
     received_at REAL NOT NULL,
     calling_ae TEXT NOT NULL DEFAULT ''
 );
@@ -260,11 +260,6 @@ def split_file(data: bytes | memoryview) -> tuple[bytes, int]:
     if offset > len(view):
         raise ArchiveError("truncated file meta information")
     return bytes(view[128:offset]), offset
-
-
-def body_digest(body: bytes | memoryview) -> str:
-    """Identity of an object's data set bytes (the file meta is ours, not the sender's)."""
-    return hashlib.blake2b(body, digest_size=20).hexdigest()
 
 
 def _same_body(path: Path, body: bytes | memoryview) -> bool:
@@ -693,9 +688,8 @@ class Archive:
                 continue
             try:
                 data = p.read_bytes()
-                meta, offset = split_file(data)
+                split_file(data)  # a Part 10 file, or not ours to index
                 ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
-                body = memoryview(data)[offset:]
                 self._index(ds, rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
                             "", p.stat().st_mtime, received=True)
                 n += 1
