@@ -270,7 +270,10 @@ class Node:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
             if body is not None:
-                body.release()  # pynetdicom may close or reuse its buffer after we return
+                try:
+                    body.release()  # pynetdicom may close or reuse its buffer after we return
+                except BufferError:  # a view of it still alive somewhere: let the GC release it
+                    pass
 
     # --- life cycle -----------------------------------------------------------------------------
     def _make_ae(self) -> AE:
