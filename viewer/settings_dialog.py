@@ -208,27 +208,27 @@ class SettingsDialog(QDialog):
 
         self.node_box = QGroupBox()
         self.node_form = QFormLayout(self.node_box)
-        self.node_form.addRow("", self.ae)
-        self.node_form.addRow("", self.port)
-        self.node_form.addRow("", self.peers)
+        self.node_form.addRow(QLabel(), self.ae)
+        self.node_form.addRow(QLabel(), self.port)
+        self.node_form.addRow(QLabel(), self.peers)
         self.node_form.addRow(self.peers_warning)
         self.county_box = QGroupBox()
         self.county_form = QFormLayout(self.county_box)
-        self.county_form.addRow("", self.county_ae)
-        self.county_form.addRow("", self.county_host)
-        self.county_form.addRow("", self.county_port)
+        self.county_form.addRow(QLabel(), self.county_ae)
+        self.county_form.addRow(QLabel(), self.county_host)
+        self.county_form.addRow(QLabel(), self.county_port)
         self.ai_box = QGroupBox()
         self.ai_form = QFormLayout(self.ai_box)
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
         model_row.addWidget(self.model_browse)
-        self.ai_form.addRow("", model_row)
-        self.ai_form.addRow("", self.device)
+        self.ai_form.addRow(QLabel(), model_row)
+        self.ai_form.addRow(QLabel(), self.device)
         self.reviewer = QLineEdit(str(cfg.get("viewer", {}).get("reviewer", "") or ""))
         self.ui_box = QGroupBox()
         self.ui_form = QFormLayout(self.ui_box)
-        self.ui_form.addRow("", self.language)
-        self.ui_form.addRow("", self.reviewer)
+        self.ui_form.addRow(QLabel(), self.language)
+        self.ui_form.addRow(QLabel(), self.reviewer)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -236,6 +236,7 @@ class SettingsDialog(QDialog):
         self.model_browse.clicked.connect(self._browse_model)
         self.peers.textChanged.connect(self._update_warning)
 
+        self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
         for w in (self.node_box, self.county_box, self.ai_box, self.ui_box):
             lay.addWidget(w)
@@ -261,6 +262,9 @@ class SettingsDialog(QDialog):
         self.model.setPlaceholderText(self.tr("empty: the model shipped with township-pacs"))
         self.reviewer.setPlaceholderText(self.tr("e.g. 王^医生; empty: asked when a review is saved"))
         self.model_browse.setText(self.tr("Browse…"))
+        device_names = {"auto": self.tr("automatic (GPU when there is one)"), "cpu": "CPU", "cuda": "GPU (CUDA)"}
+        for i in range(self.device.count()):
+            self.device.setItemText(i, device_names.get(self.device.itemData(i), self.device.itemData(i)))
         self._update_warning()
 
     def _update_warning(self) -> None:

@@ -276,160 +276,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="163" />
+        <location filename="../../viewer/main_window.py" line="175" />
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="164" />
+        <location filename="../../viewer/main_window.py" line="176" />
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="165" />
+        <location filename="../../viewer/main_window.py" line="177" />
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="166" />
+        <location filename="../../viewer/main_window.py" line="178" />
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="171" />
+        <location filename="../../viewer/main_window.py" line="183" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="172" />
+        <location filename="../../viewer/main_window.py" line="184" />
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="173" />
+        <location filename="../../viewer/main_window.py" line="185" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="174" />
+        <location filename="../../viewer/main_window.py" line="186" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="175" />
+        <location filename="../../viewer/main_window.py" line="187" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="237" />
+        <location filename="../../viewer/main_window.py" line="248" />
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="250" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="242" />
+        <location filename="../../viewer/main_window.py" line="253" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="244" />
+        <location filename="../../viewer/main_window.py" line="255" />
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="245" />
+        <location filename="../../viewer/main_window.py" line="256" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="263" />
-        <location filename="../../viewer/main_window.py" line="357" />
+        <location filename="../../viewer/main_window.py" line="274" />
+        <location filename="../../viewer/main_window.py" line="368" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="264" />
+        <location filename="../../viewer/main_window.py" line="275" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="283" />
+        <location filename="../../viewer/main_window.py" line="294" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="307" />
+        <location filename="../../viewer/main_window.py" line="318" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="325" />
+        <location filename="../../viewer/main_window.py" line="336" />
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="358" />
+        <location filename="../../viewer/main_window.py" line="369" />
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="373" />
+        <location filename="../../viewer/main_window.py" line="384" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="394" />
+        <location filename="../../viewer/main_window.py" line="405" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="406" />
+        <location filename="../../viewer/main_window.py" line="417" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="465" />
+        <location filename="../../viewer/main_window.py" line="476" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="470" />
+        <location filename="../../viewer/main_window.py" line="481" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="491" />
+        <location filename="../../viewer/main_window.py" line="502" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="491" />
+        <location filename="../../viewer/main_window.py" line="502" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="495" />
-        <location filename="../../viewer/main_window.py" line="501" />
-        <location filename="../../viewer/main_window.py" line="504" />
+        <location filename="../../viewer/main_window.py" line="506" />
+        <location filename="../../viewer/main_window.py" line="512" />
+        <location filename="../../viewer/main_window.py" line="515" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="496" />
+        <location filename="../../viewer/main_window.py" line="507" />
         <source>A review needs the reviewer's name.</source>
         <translation>A review needs the reviewer's name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="527" />
+        <location filename="../../viewer/main_window.py" line="538" />
         <source>Settings saved; the DICOM node was restarted.</source>
         <translation>Settings saved; the DICOM node was restarted.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="529" />
+        <location filename="../../viewer/main_window.py" line="540" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -687,106 +687,111 @@
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="246" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="249" />
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249" />
+        <location filename="../../viewer/settings_dialog.py" line="250" />
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251" />
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251" />
-        <location filename="../../viewer/settings_dialog.py" line="254" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256" />
+        <location filename="../../viewer/settings_dialog.py" line="257" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="261" />
+        <location filename="../../viewer/settings_dialog.py" line="262" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <location filename="../../viewer/settings_dialog.py" line="263" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <location filename="../../viewer/settings_dialog.py" line="264" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="268" />
+        <location filename="../../viewer/settings_dialog.py" line="265" />
+        <source>automatic (GPU when there is one)</source>
+        <translation>automatic (GPU when there is one)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="272" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="273" />
+        <location filename="../../viewer/settings_dialog.py" line="277" />
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="302" />
+        <location filename="../../viewer/settings_dialog.py" line="306" />
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="303" />
+        <location filename="../../viewer/settings_dialog.py" line="307" />
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>
@@ -913,8 +918,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="48" />
-        <location filename="../../viewer/main_window.py" line="51" />
+        <location filename="../../viewer/main_window.py" line="60" />
+        <location filename="../../viewer/main_window.py" line="63" />
         <source>The image view is not available in this installation.</source>
         <translation>The image view is not available in this installation.</translation>
     </message>

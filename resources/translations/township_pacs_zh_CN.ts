@@ -276,160 +276,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="163" />
+        <location filename="../../viewer/main_window.py" line="175" />
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="164" />
+        <location filename="../../viewer/main_window.py" line="176" />
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="165" />
+        <location filename="../../viewer/main_window.py" line="177" />
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="166" />
+        <location filename="../../viewer/main_window.py" line="178" />
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="171" />
+        <location filename="../../viewer/main_window.py" line="183" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="172" />
+        <location filename="../../viewer/main_window.py" line="184" />
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="173" />
+        <location filename="../../viewer/main_window.py" line="185" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="174" />
+        <location filename="../../viewer/main_window.py" line="186" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="175" />
+        <location filename="../../viewer/main_window.py" line="187" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="237" />
+        <location filename="../../viewer/main_window.py" line="248" />
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="239" />
+        <location filename="../../viewer/main_window.py" line="250" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="242" />
+        <location filename="../../viewer/main_window.py" line="253" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="244" />
+        <location filename="../../viewer/main_window.py" line="255" />
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="245" />
+        <location filename="../../viewer/main_window.py" line="256" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="263" />
-        <location filename="../../viewer/main_window.py" line="357" />
+        <location filename="../../viewer/main_window.py" line="274" />
+        <location filename="../../viewer/main_window.py" line="368" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="264" />
+        <location filename="../../viewer/main_window.py" line="275" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="283" />
+        <location filename="../../viewer/main_window.py" line="294" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="307" />
+        <location filename="../../viewer/main_window.py" line="318" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="325" />
+        <location filename="../../viewer/main_window.py" line="336" />
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="358" />
+        <location filename="../../viewer/main_window.py" line="369" />
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="373" />
+        <location filename="../../viewer/main_window.py" line="384" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="394" />
+        <location filename="../../viewer/main_window.py" line="405" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="406" />
+        <location filename="../../viewer/main_window.py" line="417" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="465" />
+        <location filename="../../viewer/main_window.py" line="476" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="470" />
+        <location filename="../../viewer/main_window.py" line="481" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="491" />
+        <location filename="../../viewer/main_window.py" line="502" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="491" />
+        <location filename="../../viewer/main_window.py" line="502" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="495" />
-        <location filename="../../viewer/main_window.py" line="501" />
-        <location filename="../../viewer/main_window.py" line="504" />
+        <location filename="../../viewer/main_window.py" line="506" />
+        <location filename="../../viewer/main_window.py" line="512" />
+        <location filename="../../viewer/main_window.py" line="515" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="496" />
+        <location filename="../../viewer/main_window.py" line="507" />
         <source>A review needs the reviewer's name.</source>
         <translation>保存审核需要填写审核医生姓名。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="527" />
+        <location filename="../../viewer/main_window.py" line="538" />
         <source>Settings saved; the DICOM node was restarted.</source>
         <translation>设置已保存，DICOM 节点已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="529" />
+        <location filename="../../viewer/main_window.py" line="540" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -687,106 +687,111 @@
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="246" />
+        <location filename="../../viewer/settings_dialog.py" line="247" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247" />
+        <location filename="../../viewer/settings_dialog.py" line="248" />
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248" />
+        <location filename="../../viewer/settings_dialog.py" line="249" />
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249" />
+        <location filename="../../viewer/settings_dialog.py" line="250" />
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250" />
+        <location filename="../../viewer/settings_dialog.py" line="251" />
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251" />
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251" />
-        <location filename="../../viewer/settings_dialog.py" line="254" />
+        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252" />
+        <location filename="../../viewer/settings_dialog.py" line="253" />
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253" />
+        <location filename="../../viewer/settings_dialog.py" line="254" />
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254" />
+        <location filename="../../viewer/settings_dialog.py" line="255" />
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255" />
+        <location filename="../../viewer/settings_dialog.py" line="256" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256" />
+        <location filename="../../viewer/settings_dialog.py" line="257" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="261" />
+        <location filename="../../viewer/settings_dialog.py" line="262" />
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262" />
+        <location filename="../../viewer/settings_dialog.py" line="263" />
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263" />
+        <location filename="../../viewer/settings_dialog.py" line="264" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="268" />
+        <location filename="../../viewer/settings_dialog.py" line="265" />
+        <source>automatic (GPU when there is one)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="272" />
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="273" />
+        <location filename="../../viewer/settings_dialog.py" line="277" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="302" />
+        <location filename="../../viewer/settings_dialog.py" line="306" />
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="303" />
+        <location filename="../../viewer/settings_dialog.py" line="307" />
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>
@@ -913,8 +918,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="48" />
-        <location filename="../../viewer/main_window.py" line="51" />
+        <location filename="../../viewer/main_window.py" line="60" />
+        <location filename="../../viewer/main_window.py" line="63" />
         <source>The image view is not available in this installation.</source>
         <translation>此安装中没有图像显示模块。</translation>
     </message>

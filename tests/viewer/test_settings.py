@@ -64,6 +64,9 @@ def test_dialog_saves_only_valid_settings(qtbot, shell_cfg, tmp_path):
     dlg = SettingsDialog(shell_cfg, save_path=path)
     qtbot.addWidget(dlg)
     assert dlg.windowTitle() == "设置"
+    assert dlg.node_form.labelForField(dlg.ae).text() == "AE 名称："  # every field is labelled
+    assert dlg.county_form.labelForField(dlg.county_host).text() == "主机："
+    assert dlg.ui_form.labelForField(dlg.reviewer).text() == "审核医生姓名："
     assert dlg.peers_warning.isVisibleTo(dlg)  # the shipped empty allow-list is warned about
 
     _fill(dlg, {**GOOD, "ae_title": "THIS_AE_TITLE_IS_TOO_LONG", "county_host": ""})
