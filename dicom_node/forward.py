@@ -522,6 +522,10 @@ class Forwarder:
             job = self.queue.get(jid)
             log.info("job %d (%s -> %s) was interrupted; resuming", jid, job.study_uid, job.destination)
             self._update_study(job.study_uid)
+        try:
+            self.catch_up()
+        except Exception:
+            log.exception("forwarding catch-up")
         for name in self.destinations:
             t = threading.Thread(target=self._worker, args=(name,), name=f"forward-{name}", daemon=True)
             t.start()
@@ -559,10 +563,25 @@ class Forwarder:
         while not self._stop.wait(every):
             try:
                 self.rescan()
+                self.catch_up()
                 self.expire_commitments()
                 self.maybe_retention()
             except Exception:
                 log.exception("forwarding housekeeping")
+
+    def catch_up(self) -> list[Job]:
+        """Ready studies that never got a job (the node died between "ready" and the enqueue): enqueue.
+
+        Looks only at studies that became stable within forwarding.catch_up_days, so that adding a
+        destination does not send the whole history of the archive."""
+        horizon = self.clock() - float(self.fcfg.get("catch_up_days", 7)) * 86400
+        jobs = []
+        for st in self.archive.studies(limit=int(self.fcfg.get("rescan_jobs", 500))):
+            if (st.stable_at and st.stable_at >= horizon and st.ai_state in ("done", "failed", "skipped")
+                    and not st.forward_state and not self.queue.jobs(study_uid=st.study_uid, limit=1)):
+                log.info("study %s was ready but never queued for forwarding; queuing it now", st.study_uid)
+                jobs += self.on_study_ready(st.study_uid, reason="catch-up")
+        return jobs
 
     def rescan(self) -> list[Job]:
         """Studies delivered earlier that got new instances since (a review SR, late images): send those."""

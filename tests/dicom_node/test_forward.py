@@ -216,6 +216,30 @@ def test_stow_rs_with_basic_auth(tmp_path, ct_phantom_small):
         assert sorted(orthanc_sop_uids(orthanc)) == sorted(i.sop_instance_uid for i in archive.instances(study_uid))
 
 
+def test_ready_study_that_never_got_a_job_is_caught_up(tmp_path, ct_phantom_small):
+    import time
+
+    cfg = forward_cfg(tmp_path, [{"name": "county", "kind": "dicom", "ae_title": "C", "host": "127.0.0.1",
+                                  "port": 1}])
+    archive = Archive(cfg["storage"]["path"])
+    study_uid = fill_archive(archive, dicom_files(ct_phantom_small)[:2])
+    fw = Forwarder(cfg, archive)
+    assert fw.catch_up() == [], "not stable yet"
+    archive.mark_stable(study_uid)
+    archive.set_ai_state(study_uid, "running")
+    assert fw.catch_up() == [], "its AI is still running"
+    archive.set_ai_state(study_uid, "failed", "model crashed")  # a failed AI never holds a study back
+    [job] = fw.catch_up()
+    assert job.study_uid == study_uid and job.reason == "catch-up"
+    assert fw.catch_up() == [], "queued once"
+    # a study that became ready long ago (before forwarding was set up) is left alone
+    other = Archive(tmp_path / "other")
+    sid = fill_archive(other, dicom_files(ct_phantom_small)[:1])
+    other.mark_stable(sid, when=time.time() - 30 * 86400)
+    other.set_ai_state(sid, "skipped")
+    assert Forwarder(cfg, other).catch_up() == [], "older than catch_up_days"
+
+
 def test_routing_rules_pick_destinations(tmp_path, ct_phantom_small, dx_phantom):
     cfg = forward_cfg(tmp_path, [{"name": "ct-reader", "kind": "dicom", "ae_title": "A", "host": "127.0.0.1",
                                   "port": 1},
