@@ -187,8 +187,11 @@ class Forwarder:
         if study is None or not self.fcfg.get("enabled", True):
             return []
         jobs = []
+        names = self.route(study)
+        if not names:
+            return []
         uids = {i.sop_instance_uid for i in self.archive.instances(study_uid=study_uid)}
-        for name in self.route(study):
+        for name in names:
             if uids and uids <= self.queue.delivered_uids(name, study_uid):
                 continue
             jobs.append(self.queue.enqueue(study_uid, name, reason=reason))
