@@ -207,3 +207,21 @@ def test_poll_queries_only_after_a_commit(browser, shell_archive, monkeypatch):
     assert calls == [1] and browser.model.rows[0].ai_state == "failed"
     browser.poll()
     assert calls == [1]
+
+
+def test_search_reaches_past_the_listed_studies(qtbot, shell_archive, shell_cfg, ct_phantom_small):
+    """With room for one row, the newest study is listed, and a search still finds an older patient."""
+    install_language("zh_CN")
+    shell_cfg["viewer"]["browser_limit"] = 1
+    w = BrowserWidget(shell_archive, shell_cfg)
+    qtbot.addWidget(w)
+    try:
+        assert len(w.model.rows) == 1
+        truth = ground_truth(ct_phantom_small)
+        assert w.model.rows[0].patient_id != truth["patient_id"]
+        w.search.setText(display_name(truth["patient_name"]))  # typed without the DICOM "^"
+        assert [r.patient_id for r in w.model.rows] == [truth["patient_id"]]
+        w.search.setText(truth["patient_id"][-3:])
+        assert [r.patient_id for r in w.model.rows] == [truth["patient_id"]]
+    finally:
+        w.timer.stop()

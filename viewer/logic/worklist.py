@@ -177,14 +177,21 @@ def matches(rec, flt: StudyFilter) -> bool:
 
 
 def query_studies(archive, flt: StudyFilter, limit: int = 500) -> list:
-    """Studies matching the filter, newest first.
-
-    Dates go to the index (an indexed range); name, ID, modality and state are matched here, so that
-    a part of a Chinese name, or "王小明" against "王^小明", finds the patient whatever wildcard rules
-    the index uses.
-    """
-    recs = archive.studies(date_from=flt.date_from or None, date_to=flt.date_to or None, limit=limit)
-    return [r for r in recs if matches(r, flt)]
+    """Studies matching the filter, newest first, searched over the whole index (not only the newest
+    `limit`): dates and modality go to the index as they are; a name is asked as its characters in order
+    with anything between ("王小明" finds "王^小明", "欧阳" finds "欧阳^䶮"), an ID as a substring; the exact
+    match rules and the state filter are then applied here."""
+    common = dict(date_from=flt.date_from or None, date_to=flt.date_to or None,
+                  modality=flt.modality or None, limit=limit)
+    chars = [ch for ch in flt.text if ch not in "^=*?" and not ch.isspace()]
+    if chars:
+        by_name = archive.studies(patient_name="*" + "*".join(chars) + "*", **common)
+        by_id = archive.studies(patient_id="*" + "".join(chars) + "*", **common)
+        merged = {r.study_uid: r for r in by_name + by_id}
+        recs = sorted(merged.values(), key=lambda r: float(r.last_received_at or 0), reverse=True)
+    else:
+        recs = archive.studies(**common)
+    return [r for r in recs if matches(r, flt)][:limit]
 
 
 class IndexWatch:
