@@ -11,6 +11,7 @@ them in its own SQLite. Absolute times are noisy on shared machines: the ratios 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.repeat):
             for name, fn in runners.items():  # interleaved, so machine load hits all peers alike
                 d = work / f"{name}_{r}"
+                os.sync()  # the previous peer's unflushed writes must not land on this peer's time
                 times[name].append(fn(d, files))
                 shutil.rmtree(d, ignore_errors=True)
                 print(f"  run {r + 1} {name:9s} {times[name][-1]:6.2f} s", flush=True)
@@ -136,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         groups = [copy_with_new_uids(files, work / f"copy{k}", k) for k in (1, 2, 3, 4)]
         one, four = [], []
         for r in range(args.repeat):
+            os.sync()
             with running_node(work / f"par_{r}", config={"stability": {"quiet_seconds": 600}}) as node:
                 one.append(send(node.port, node.aet, groups[0]))
             shutil.rmtree(work / f"par_{r}", ignore_errors=True)
+            os.sync()
             with running_node(work / f"par4_{r}", config={"stability": {"quiet_seconds": 600}}) as node:
                 four.append(send_parallel(node.port, node.aet, groups))
                 n = len(node.archive().instances())
