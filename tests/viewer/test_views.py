@@ -469,6 +469,11 @@ def test_large_radiograph_draws_only_the_level_the_screen_needs(qtbot, tmp_path,
     view = w.views()["radiograph"]
     view.repaint()
     assert view.last_level >= 1 and 0 not in view._levels
+    # once the user pauses, the shrunk image is redrawn from an area-averaged copy at screen size
+    qtbot.wait(view.SETTLE_MS + 200)
+    view.repaint()
+    drawn_width = abs(view.image_to_screen(0, 3000).x() - view.image_to_screen(0, 0).x())
+    assert view._scaled is not None and abs(view._scaled[1].width() - drawn_width) <= 1
     start = QPoint(300, 300)
     qtbot.mousePress(view, Qt.MouseButton.RightButton, pos=start)
     qtbot.mouseMove(view, pos=start + QPoint(0, 40))

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QTransform)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -77,6 +77,8 @@ class ImageView(QWidget):
     measurement_added = Signal(object)
     activated = Signal()  # the user pressed a mouse button in this view
 
+    SETTLE_MS = 120  # after this long without a change, a shrunk image is redrawn area-averaged
+
     def __init__(self, parent=None, name: str = ""):
         super().__init__(parent)
         self.name = name
@@ -92,6 +94,12 @@ class ImageView(QWidget):
         self._has_image = False
         self._scaled: tuple[tuple, QImage] | None = None
         self._layer: tuple[tuple, QImage] | None = None
+        self._settled_key = None
+        self._settle_pending = None
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(self.SETTLE_MS)
+        self._settle_timer.timeout.connect(self._settle)
         self._image_version = 0
         self.values: np.ndarray | None = None  # modality values of what is shown (for ROI statistics)
         self.key: object = None
@@ -262,26 +270,41 @@ class ImageView(QWidget):
 
     # ------------------------------------------------------------------------------- painting
     def _scaled_image(self, t: QTransform) -> tuple[QImage, QTransform]:
-        """When the image is shown smaller than its pixels: the pyramid level just above screen
-        size (drawn with bilinear filtering: at most 2:1, so crisp), or an area-averaged copy at
-        screen size; otherwise the image itself."""
+        """What to draw for transform t. Shown smaller than its pixels, the image is drawn from an
+        area-averaged copy at screen size (crisp, and panning is then a plain blit), made from the
+        pyramid level just above screen size (so a zoom step on a 3000x3000 radiograph rescales at
+        most twice the screen's pixels); shown at or above its size, the image itself."""
         h, w = self.image_shape()
         sx = math.hypot(t.m11(), t.m12())
         sy = math.hypot(t.m21(), t.m22())
         if sx >= 0.999 and sy >= 0.999:
+            self.last_level = 0
             return self._qimage, t
+        level = 0
         if self._pyramid is not None:
             level = int(np.clip(math.floor(math.log2(1.0 / min(sx, sy))), 0, self._pyramid.n_levels - 1))
-            grey, img = self._level(level)
-            self.last_level = level
-            lh, lw = grey.shape
-            return img, QTransform.fromScale(w / lw, h / lh) * t
+        self.last_level = level
+        grey, img = self._level(level)
+        lh, lw = grey.shape
         tw, th = max(1, round(w * min(sx, 1.0))), max(1, round(h * min(sy, 1.0)))
-        key = (self._image_version, tw, th)
+        if tw >= lw and th >= lh:
+            return img, QTransform.fromScale(w / lw, h / lh) * t
+        key = (self._image_version, level, tw, th)
         if self._scaled is None or self._scaled[0] != key:
-            self._scaled = (key, self._qimage.scaled(tw, th, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                                     Qt.TransformationMode.SmoothTransformation))
+            if key != self._settled_key:
+                # still scrolling / zooming / dragging the window: bilinear from the level now, the
+                # area-averaged copy once the user pauses
+                self._settle_pending = key
+                self._settle_timer.start()
+                return img, QTransform.fromScale(w / lw, h / lh) * t
+            self._scaled = (key, img.scaled(tw, th, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                            Qt.TransformationMode.SmoothTransformation))
         return self._scaled[1], QTransform.fromScale(w / tw, h / th) * t
+
+    def _settle(self) -> None:
+        self._settled_key = self._settle_pending
+        self._layer = None
+        self.update()
 
     def _image_layer(self, t: QTransform) -> QImage:
         """The image as drawn on screen (black around it), cached: when only overlays change (the
@@ -296,6 +319,9 @@ class ImageView(QWidget):
         layer.fill(Qt.GlobalColor.black)
         lp = QPainter(layer)
         img, ti = self._scaled_image(t)
+        if (abs(ti.m11() - 1) < 1e-3 and abs(ti.m22() - 1) < 1e-3 and abs(ti.m12()) < 1e-9
+                and abs(ti.m21()) < 1e-9):
+            ti = QTransform.fromTranslate(round(ti.dx()), round(ti.dy()))  # a plain blit, no resampling
         lp.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         lp.setTransform(ti)
         lp.drawImage(QPointF(0, 0), img)

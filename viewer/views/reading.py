@@ -161,6 +161,9 @@ class ReadingWidget(QWidget):
     def load(self, files: list[Path]) -> None:
         """Start loading on a background thread; the first image shows before the end."""
         self._stop_loader()
+        if self._view3d is not None:  # it shows the previous series
+            self._view3d.close()
+            self._view3d = None
         self.mpr.clear()
         self.dx.clear()
         self.volume = self.radiograph = None
@@ -192,6 +195,9 @@ class ReadingWidget(QWidget):
             self.mpr.selected_finding = None
         for v in self.mpr.views.values():
             v.update()
+        if self._view3d is not None and self._view3d.isVisible():
+            self._view3d.set_findings(self.mpr.findings)
+            self._view3d.render()
 
     def center_on(self, center_lps_mm) -> None:
         """Move all three views to that point (LPS mm); also accepts a Finding."""
