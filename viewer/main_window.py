@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import errno
 import logging
+import threading
 from pathlib import Path
 
 import pydicom
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -77,6 +78,8 @@ class _NoReadingView(QLabel):
 
 class MainWindow(QMainWindow):
     study_opened = Signal(str)  # study uid (or folder path) once the image load has started
+    node_ready = Signal(bool)  # the embedded node's start is decided: True when it is receiving
+    _node_start_done = Signal(object)  # from the node-starting thread (queued to the GUI thread)
     ready = Signal()  # the study's images are fully loaded (or failed): what a screenshot waits for
 
     def __init__(self, cfg: dict, archive=None, parent=None):
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.vcfg = cfg.get("viewer", {})
         self.archive = archive
         self.node = None
+        self._starting = None  # a node whose start is running on a worker thread
         self.node_error = ""
         self.content: StudyContent | None = None
         self.folder: Path | None = None  # set when a plain folder (no archive) is open
@@ -134,6 +138,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.node_label)
 
+        self._node_start_done.connect(self._node_started, Qt.ConnectionType.QueuedConnection)
         self._build_menus()
         self.browser.study_activated.connect(self._activate_study)
         self.reading.progress.connect(self._progress)
@@ -201,51 +206,85 @@ class MainWindow(QMainWindow):
         self.vcfg["language"] = current_language()
 
     # ------------------------------------------------------------------------------------ the node
-    def start_embedded_node(self) -> bool:
+    def start_embedded_node(self) -> None:
         """Start the DICOM node inside this process so the clinic can receive at once.
 
-        A busy port (another node already running) is reported in the status bar; the browser still
-        shows the archive."""
+        The node starts on a worker thread (a node that did not stop cleanly re-checks its archive first,
+        which can take a while on a big archive): the window and the browser work meanwhile. A busy port
+        (another node already running) is reported in the status bar; the browser still shows the archive.
+        `wait_for_node()` blocks until the start is decided."""
         from dicom_node.archive import Archive
         from dicom_node.config import storage_path
 
-        node = None
         try:
             from dicom_node.service import Node
 
             node = Node(self.cfg)
-            node.start()
         except Exception as exc:  # noqa: BLE001 - the viewer stays usable without the node
-            busy = _port_in_use(exc)
-            self.node_error = "busy" if busy else (str(exc) or type(exc).__name__)
-            log.warning("embedded node not started: %s", exc)
-            if node is not None:
-                if self.archive is None:
-                    self.set_archive(node.archive)  # still browse what is stored
+            log.warning("embedded node not created: %s", exc)
+            self.node_error = str(exc) or type(exc).__name__
+            if self.archive is None:
                 try:
-                    node.stop()  # release the storage lock a half-started node took
-                except Exception:  # noqa: BLE001
-                    log.debug("stopping a half-started node", exc_info=True)
+                    self.set_archive(Archive(storage_path(self.cfg), on_conflict=self.cfg["node"]["on_conflict"]))
+                except Exception as exc2:  # noqa: BLE001
+                    log.error("cannot open the archive: %s", exc2)
+            self._update_node_label()
+            self.statusBar().showMessage(self.node_status_text())
+            return
+        self.node_error = ""
+        self.set_archive(node.archive)  # browse at once, while the node starts
+        self._starting = node
+        self._update_node_label()
+        self._start_thread = threading.Thread(target=self._start_node_thread, args=(node,),
+                                              name="tpacs-node-start", daemon=True)
+        self._start_thread.start()
+
+    def _start_node_thread(self, node) -> None:
+        try:
+            node.start()
+        except Exception as exc:  # noqa: BLE001 - reported in the window
+            node.start_error = exc
+            try:
+                node.stop()  # release the storage lock and threads a half-started node took
+            except Exception:  # noqa: BLE001
+                log.debug("stopping a half-started node", exc_info=True)
         else:
+            node.start_error = None
+        self._node_start_done.emit(node)
+
+    def _node_started(self, node) -> None:
+        """Back on the GUI thread: adopt the node, or say why it is not receiving."""
+        if node is not self._starting:
+            return  # the window stopped waiting for it (closed, or settings changed): stop_node handled it
+        self._starting = None
+        exc = getattr(node, "start_error", None)
+        if exc is None:
             self.node = node
             self.node_error = ""
-            self.set_archive(node.archive)
             self._update_node_label()
-            return True
-        if self.archive is None:
-            try:
-                self.set_archive(Archive(storage_path(self.cfg), on_conflict=self.cfg["node"]["on_conflict"]))
-            except Exception as exc:  # noqa: BLE001
-                log.error("cannot open the archive: %s", exc)
-        self._update_node_label()
-        msg = self.node_status_text()
-        self.statusBar().showMessage(msg)
-        return False
+            self.statusBar().showMessage(self.node_status_text(), 8000)
+        else:
+            self.node_error = "busy" if _port_in_use(exc) else (str(exc) or type(exc).__name__)
+            log.warning("embedded node not started: %s", exc)
+            self._update_node_label()
+            self.statusBar().showMessage(self.node_status_text())
+        self.node_ready.emit(self.node is not None)
+
+    def wait_for_node(self, timeout: float | None = None) -> bool:
+        """Block until the node's start is decided (True: it is receiving)."""
+        t = getattr(self, "_start_thread", None)
+        if t is not None:
+            t.join(timeout)
+            QCoreApplication.sendPostedEvents(self)  # deliver the thread's queued signal now
+            QCoreApplication.processEvents()
+        return self.node is not None
 
     def node_status_text(self) -> str:
         n = self.cfg["node"]
         if self.node is not None:
             return self.tr("Receiving as %1 on port %2").replace("%1", n["ae_title"]).replace("%2", str(n["port"]))
+        if self._starting is not None:
+            return self.tr("Starting the DICOM node…")
         if self.node_error == "busy":
             return self.tr("Port %1 is already in use: this workstation is not receiving "
                            "(is another node running?)").replace("%1", str(n["port"]))
@@ -262,6 +301,12 @@ class MainWindow(QMainWindow):
         self.node_label.setText(self.node_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 520))
 
     def stop_node(self) -> None:
+        starting, self._starting = self._starting, None
+        t = getattr(self, "_start_thread", None)
+        if starting is not None and t is not None:
+            t.join()  # a start cannot be interrupted; let it finish, then stop what it started
+            if getattr(starting, "start_error", None) is None:
+                self.node = starting
         if self.node is not None:
             try:
                 self.node.stop()
@@ -532,9 +577,10 @@ class MainWindow(QMainWindow):
         if self.vcfg.get("language") and self.vcfg["language"] != current_language():
             self.set_language(self.vcfg["language"])
         node_part = ("node", "forwarding", "ai", "stability", "move_destinations")
-        if self.node is not None and any(old.get(k) != new_cfg.get(k) for k in node_part):
+        if (self.node is not None or self._starting is not None) and any(
+                old.get(k) != new_cfg.get(k) for k in node_part):
             self.stop_node()
-            if self.start_embedded_node():
-                self.statusBar().showMessage(self.tr("Settings saved; the DICOM node was restarted."), 8000)
+            self.start_embedded_node()
+            self.statusBar().showMessage(self.tr("Settings saved; the DICOM node is restarting."), 8000)
             return
         self.statusBar().showMessage(self.tr("Settings saved."), 5000)

@@ -276,160 +276,165 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="175" />
+        <location filename="../../viewer/main_window.py" line="180" />
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="176" />
+        <location filename="../../viewer/main_window.py" line="181" />
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="177" />
+        <location filename="../../viewer/main_window.py" line="182" />
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="178" />
+        <location filename="../../viewer/main_window.py" line="183" />
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183" />
+        <location filename="../../viewer/main_window.py" line="188" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="184" />
+        <location filename="../../viewer/main_window.py" line="189" />
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="185" />
+        <location filename="../../viewer/main_window.py" line="190" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="186" />
+        <location filename="../../viewer/main_window.py" line="191" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="187" />
+        <location filename="../../viewer/main_window.py" line="192" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="248" />
+        <location filename="../../viewer/main_window.py" line="285" />
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="250" />
+        <location filename="../../viewer/main_window.py" line="287" />
+        <source>Starting the DICOM node…</source>
+        <translation>Starting the DICOM node…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="289" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="253" />
+        <location filename="../../viewer/main_window.py" line="292" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="255" />
+        <location filename="../../viewer/main_window.py" line="294" />
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="256" />
+        <location filename="../../viewer/main_window.py" line="295" />
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="274" />
-        <location filename="../../viewer/main_window.py" line="368" />
+        <location filename="../../viewer/main_window.py" line="319" />
+        <location filename="../../viewer/main_window.py" line="413" />
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="275" />
+        <location filename="../../viewer/main_window.py" line="320" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294" />
+        <location filename="../../viewer/main_window.py" line="339" />
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="318" />
+        <location filename="../../viewer/main_window.py" line="363" />
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="336" />
+        <location filename="../../viewer/main_window.py" line="381" />
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="369" />
+        <location filename="../../viewer/main_window.py" line="414" />
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="384" />
+        <location filename="../../viewer/main_window.py" line="429" />
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="405" />
+        <location filename="../../viewer/main_window.py" line="450" />
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="417" />
+        <location filename="../../viewer/main_window.py" line="462" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="476" />
+        <location filename="../../viewer/main_window.py" line="521" />
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="481" />
+        <location filename="../../viewer/main_window.py" line="526" />
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="502" />
+        <location filename="../../viewer/main_window.py" line="547" />
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="502" />
+        <location filename="../../viewer/main_window.py" line="547" />
         <source>Reviewer's name:</source>
         <translation>Reviewer's name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="506" />
-        <location filename="../../viewer/main_window.py" line="512" />
-        <location filename="../../viewer/main_window.py" line="515" />
+        <location filename="../../viewer/main_window.py" line="551" />
+        <location filename="../../viewer/main_window.py" line="557" />
+        <location filename="../../viewer/main_window.py" line="560" />
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="507" />
+        <location filename="../../viewer/main_window.py" line="552" />
         <source>A review needs the reviewer's name.</source>
         <translation>A review needs the reviewer's name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="538" />
-        <source>Settings saved; the DICOM node was restarted.</source>
-        <translation>Settings saved; the DICOM node was restarted.</translation>
+        <location filename="../../viewer/main_window.py" line="584" />
+        <source>Settings saved; the DICOM node is restarting.</source>
+        <translation>Settings saved; the DICOM node is restarting.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="540" />
+        <location filename="../../viewer/main_window.py" line="586" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -572,28 +577,28 @@
         <translation>Show or hide the AI findings' outlines</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="172" />
+        <location filename="../../viewer/views/reading.py" line="175" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="175" />
+        <location filename="../../viewer/views/reading.py" line="178" />
         <source>No images to show</source>
         <translation>No images to show</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="176" />
+        <location filename="../../viewer/views/reading.py" line="179" />
         <source>no files to load</source>
         <translation>no files to load</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="291" />
-        <location filename="../../viewer/views/reading.py" line="293" />
+        <location filename="../../viewer/views/reading.py" line="297" />
+        <location filename="../../viewer/views/reading.py" line="299" />
         <source>Loading %1 / %2</source>
         <translation>Loading %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="323" />
+        <location filename="../../viewer/views/reading.py" line="329" />
         <source>Cannot show this series: %1</source>
         <translation>Cannot show this series: %1</translation>
     </message>
@@ -918,8 +923,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="60" />
-        <location filename="../../viewer/main_window.py" line="63" />
+        <location filename="../../viewer/main_window.py" line="61" />
+        <location filename="../../viewer/main_window.py" line="64" />
         <source>The image view is not available in this installation.</source>
         <translation>The image view is not available in this installation.</translation>
     </message>

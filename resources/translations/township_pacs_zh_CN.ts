@@ -276,160 +276,165 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="175" />
+        <location filename="../../viewer/main_window.py" line="180" />
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="176" />
+        <location filename="../../viewer/main_window.py" line="181" />
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="177" />
+        <location filename="../../viewer/main_window.py" line="182" />
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="178" />
+        <location filename="../../viewer/main_window.py" line="183" />
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183" />
+        <location filename="../../viewer/main_window.py" line="188" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="184" />
+        <location filename="../../viewer/main_window.py" line="189" />
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="185" />
+        <location filename="../../viewer/main_window.py" line="190" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="186" />
+        <location filename="../../viewer/main_window.py" line="191" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="187" />
+        <location filename="../../viewer/main_window.py" line="192" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="248" />
+        <location filename="../../viewer/main_window.py" line="285" />
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="250" />
+        <location filename="../../viewer/main_window.py" line="287" />
+        <source>Starting the DICOM node…</source>
+        <translation>正在启动 DICOM 节点…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="289" />
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="253" />
+        <location filename="../../viewer/main_window.py" line="292" />
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="255" />
+        <location filename="../../viewer/main_window.py" line="294" />
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="256" />
+        <location filename="../../viewer/main_window.py" line="295" />
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="274" />
-        <location filename="../../viewer/main_window.py" line="368" />
+        <location filename="../../viewer/main_window.py" line="319" />
+        <location filename="../../viewer/main_window.py" line="413" />
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="275" />
+        <location filename="../../viewer/main_window.py" line="320" />
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294" />
+        <location filename="../../viewer/main_window.py" line="339" />
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="318" />
+        <location filename="../../viewer/main_window.py" line="363" />
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="336" />
+        <location filename="../../viewer/main_window.py" line="381" />
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="369" />
+        <location filename="../../viewer/main_window.py" line="414" />
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="384" />
+        <location filename="../../viewer/main_window.py" line="429" />
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="405" />
+        <location filename="../../viewer/main_window.py" line="450" />
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="417" />
+        <location filename="../../viewer/main_window.py" line="462" />
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="476" />
+        <location filename="../../viewer/main_window.py" line="521" />
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="481" />
+        <location filename="../../viewer/main_window.py" line="526" />
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="502" />
+        <location filename="../../viewer/main_window.py" line="547" />
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="502" />
+        <location filename="../../viewer/main_window.py" line="547" />
         <source>Reviewer's name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="506" />
-        <location filename="../../viewer/main_window.py" line="512" />
-        <location filename="../../viewer/main_window.py" line="515" />
+        <location filename="../../viewer/main_window.py" line="551" />
+        <location filename="../../viewer/main_window.py" line="557" />
+        <location filename="../../viewer/main_window.py" line="560" />
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="507" />
+        <location filename="../../viewer/main_window.py" line="552" />
         <source>A review needs the reviewer's name.</source>
         <translation>保存审核需要填写审核医生姓名。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="538" />
-        <source>Settings saved; the DICOM node was restarted.</source>
-        <translation>设置已保存，DICOM 节点已重新启动。</translation>
+        <location filename="../../viewer/main_window.py" line="584" />
+        <source>Settings saved; the DICOM node is restarting.</source>
+        <translation>设置已保存，DICOM 节点正在重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="540" />
+        <location filename="../../viewer/main_window.py" line="586" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -572,28 +577,28 @@
         <translation>显示或隐藏 AI 结节轮廓</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="172" />
+        <location filename="../../viewer/views/reading.py" line="175" />
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="175" />
+        <location filename="../../viewer/views/reading.py" line="178" />
         <source>No images to show</source>
         <translation>没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="176" />
+        <location filename="../../viewer/views/reading.py" line="179" />
         <source>no files to load</source>
         <translation>没有可载入的文件</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="291" />
-        <location filename="../../viewer/views/reading.py" line="293" />
+        <location filename="../../viewer/views/reading.py" line="297" />
+        <location filename="../../viewer/views/reading.py" line="299" />
         <source>Loading %1 / %2</source>
         <translation>正在载入 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/views/reading.py" line="323" />
+        <location filename="../../viewer/views/reading.py" line="329" />
         <source>Cannot show this series: %1</source>
         <translation>无法显示此序列：%1</translation>
     </message>
@@ -918,8 +923,8 @@
 <context>
     <name>_NoReadingView</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="60" />
-        <location filename="../../viewer/main_window.py" line="63" />
+        <location filename="../../viewer/main_window.py" line="61" />
+        <location filename="../../viewer/main_window.py" line="64" />
         <source>The image view is not available in this installation.</source>
         <translation>此安装中没有图像显示模块。</translation>
     </message>

@@ -119,7 +119,8 @@ def test_workstation_runs_the_node(qtbot, shell_cfg, dx_phantom):
     win = build_window(shell_cfg)
     qtbot.addWidget(win)
     try:
-        assert win.node is not None, win.node_error
+        assert win.archive is not None  # browsing works while the node starts on its own thread
+        assert win.wait_for_node(60), win.node_error
         assert str(port) in win.node_label.text() and "正在接收" in win.node_label.text()
         assert _echo(port) == 0
         res = subprocess.run(["storescu", "-aet", "MOBILE_DR", "-aec", "TPACS", "127.0.0.1", str(port),
@@ -135,7 +136,7 @@ def test_workstation_runs_the_node(qtbot, shell_cfg, dx_phantom):
         new_port = free_port()
         new_cfg["node"].update(port=new_port, ae_title="CLINIC_B")
         win.apply_settings(new_cfg)
-        assert win.node is not None and str(new_port) in win.node_label.text()
+        assert win.wait_for_node(60) and str(new_port) in win.node_label.text()
         assert _echo(new_port, "CLINIC_B") == 0 and _echo(port) != 0
         assert any(r.patient_id == pid for r in win.browser.model.rows)
         port = new_port
@@ -157,7 +158,7 @@ def test_busy_port_is_reported_and_browser_still_works(qtbot, shell_cfg, shell_a
         win = build_window(shell_cfg)  # storage = the shell archive's folder
         qtbot.addWidget(win)
         try:
-            assert win.node is None
+            assert not win.wait_for_node(60) and win.node is None
             assert str(shell_cfg["node"]["port"]) in win.statusBar().currentMessage()
             assert "占用" in win.node_label.text()  # "already in use", in Chinese
             assert len(win.browser.model.rows) == 3
@@ -347,3 +348,16 @@ def test_tpacs_view_receives_and_stops_cleanly(tmp_path):
             proc.wait()
     assert not (storage / "node.running").exists()
     assert _echo(port) != 0
+
+
+def test_closing_while_the_node_starts_leaves_nothing_running(qtbot, shell_cfg):
+    from viewer.app import build_window
+
+    port = free_port()
+    shell_cfg["node"].update(port=port, bind_address="127.0.0.1")
+    win = build_window(shell_cfg)
+    qtbot.addWidget(win)
+    win.close()  # at once: the start is still running on its thread
+    assert win.node is None and win._starting is None
+    assert _echo(port) != 0
+    assert not (Path(shell_cfg["storage"]["path"]) / "node.running").exists()

@@ -29,7 +29,7 @@ def test_review_sr_reaches_the_county(qtbot, shell_cfg, gb18030_study, tmp_path)
         win = build_window(shell_cfg)
         qtbot.addWidget(win)
         try:
-            assert win.node is not None, win.node_error
+            assert win.wait_for_node(60), win.node_error
             files = dicom_files(gb18030_study)
             res = subprocess.run(["storescu", "-aet", "MOBILE_CT", "-aec", "TPACS", "127.0.0.1", str(port),
                                   *map(str, files)], capture_output=True, text=True, timeout=60)
