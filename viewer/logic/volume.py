@@ -6,6 +6,7 @@ while the rest of the series is still being read; an unreadable file is reported
 from __future__ import annotations
 
 import logging
+import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -247,6 +248,17 @@ def _pixels_of(ds) -> np.ndarray:
     return arr
 
 
+def _alloc_volume(shape: tuple[int, int, int], dtype) -> np.ndarray:
+    """An uninitialised array for a volume. Large ones come from a plain anonymous mmap: numpy asks
+    the kernel for transparent huge pages on big arrays, and on a busy machine the kernel then stalls
+    compacting memory for them (loading a 500-slice CT took up to 3x longer than with 4 KB pages)."""
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if nbytes < 64 * 2**20 or not hasattr(mmap, "MAP_ANONYMOUS"):
+        return np.empty(shape, dtype=dtype)
+    buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(buf, dtype=dtype).reshape(shape)
+
+
 def _is_image(ds) -> bool:
     return ("PixelData" in ds and str(ds.get("Modality", "")) not in NON_IMAGE_MODALITIES
             and str(ds.get("SOPClassUID", "")) not in SR_SOP_CLASSES)
@@ -339,8 +351,8 @@ def iter_load_series(files: list[Path]) -> Iterator[LoadEvent]:
                 slope, intercept = _rescale(ds)
                 int_ok = (slope == 1 and intercept == int(intercept) and abs(intercept) < 16384
                           and (int(ds.get("BitsStored", 16)) <= 14 or int(ds.get("PixelRepresentation", 0)) == 1))
-                # np.empty: pages are only committed when written, so slots left for other files cost nothing
-                vox = np.empty((total - n, int(ds.Rows), int(ds.Columns)), dtype=np.int16 if int_ok else np.float32)
+                # pages are only committed when written, so slots left for other files cost nothing
+                vox = _alloc_volume((total - n, int(ds.Rows), int(ds.Columns)), np.int16 if int_ok else np.float32)
             position = float(np.dot([float(v) for v in ds.ImagePositionPatient], normal))
             slope, intercept = _rescale(ds)
             vox = _store_slice(vox, len(positions), arr, slope, intercept)
