@@ -180,6 +180,34 @@ def test_windows_bundle_resolves_completely_offline_and_is_under_600_mb(win_bund
     assert len(items) == len(list((win_bundle / "wheels").glob("*.whl")))
 
 
+def test_shipped_model_loads_in_the_windows_bundles_onnxruntime_version(win_bundle, tmp_path):
+    """The Windows bundle carries an older ONNX Runtime (DirectML builds lag the CPU ones): the shipped
+    model's opset must load in that version. Checked with the Linux CPU build of the same version (same
+    operator kernels; DirectML itself needs Windows)."""
+    if not _shipped_model_present():
+        pytest.skip("ai_models/weights has no shipped model (model_card.json + .onnx) yet")
+    from installer.build_bundle import default_cache
+
+    (dml,) = (win_bundle / "wheels").glob("onnxruntime_directml-*.whl")
+    version = dml.name.split("-")[1]
+    target = tmp_path / "ort"
+    cache = default_cache() / "wheels"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:", "--target",
+                           str(target), "--find-links", str(cache), f"onnxruntime=={version}"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (model,) = WEIGHTS.glob("*.onnx")
+    probe = ("import sys, numpy as np, onnxruntime as ort\n"
+             "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+             "i = s.get_inputs()[0]\n"
+             "x = np.zeros([d if isinstance(d, int) else (1 if k == 0 else 32) for k, d in enumerate(i.shape)], np.float32)\n"
+             "s.run(None, {i.name: x}); print(ort.__version__)")
+    run = subprocess.run([sys.executable, "-c", probe, str(model)], env=dict(os.environ, PYTHONPATH=str(target)),
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip() == version
+
+
 # --- refusing a damaged bundle ----------------------------------------------------------------------------
 
 def _copy_bundle(src: Path, dst: Path) -> Path:
