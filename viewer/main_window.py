@@ -358,8 +358,10 @@ class MainWindow(QMainWindow):
         self.series = series
         self.tabs.setCurrentIndex(1)
         if series is None:
-            self.review = None
+            self.review = self.review_series = None
             self.panel.set_review(None)
+            self._fill_series_combo()
+            self.reading.load([])  # clear the previous study's images: they must not pass for this one
             self._load_failed(self.tr("No images to show in %1").replace("%1", label))
             return False
         self.review_series = series

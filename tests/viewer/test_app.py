@@ -361,3 +361,23 @@ def test_closing_while_the_node_starts_leaves_nothing_running(qtbot, shell_cfg):
     assert win.node is None and win._starting is None
     assert _echo(port) != 0
     assert not (Path(shell_cfg["storage"]["path"]) / "node.running").exists()
+
+
+def test_a_study_without_images_clears_the_previous_one(tmp_path, folder_with_sr, qtbot, monkeypatch):
+    from dicom_node.config import load_config
+    from viewer.app import build_window
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    win = build_window(load_config(None), folder_with_sr, start_node=False)
+    qtbot.addWidget(win)
+    try:
+        qtbot.waitUntil(win.reading.is_loaded, timeout=60000)
+        only_sr = tmp_path / "only_sr"
+        only_sr.mkdir()
+        shutil.copy(folder_with_sr / "ai_sr.dcm", only_sr / "ai_sr.dcm")
+        assert not win.open_folder(only_sr)
+        assert win.load_error and str(only_sr) in win.load_error
+        assert win.reading.volume is None and not win.reading.is_loaded()
+        assert win.review is None and win.series_combo.count() == 0
+    finally:
+        win.close()
