@@ -26,6 +26,64 @@ from dicom_node.forward import Forwarder  # noqa: E402
 from tests.orthanc_helpers import running_orthanc  # noqa: E402
 
 STORESCU = next((p for p in ("/usr/bin/storescu", "/usr/local/bin/storescu") if Path(p).is_file()), "storescu")
+STORESCP = next((p for p in ("/usr/bin/storescp", "/usr/local/bin/storescp") if Path(p).is_file()), "storescp")
+
+
+class Storescp:
+    """DCMTK storescp --ignore (receives, stores nothing): shows what the senders themselves cost."""
+
+    def __init__(self, folder: Path):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        folder.mkdir(parents=True)
+        self.proc = subprocess.Popen([STORESCP, "-aet", "COUNTY", "+xa", "--ignore", "-od", str(folder), str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from pynetdicom import AE
+
+        for _ in range(100):
+            ae = AE()
+            ae.add_requested_context("1.2.840.10008.1.1")
+            a = ae.associate("127.0.0.1", self.port, ae_title="COUNTY")
+            if a.is_established:
+                a.release()
+                return
+            time.sleep(0.1)
+        raise RuntimeError("storescp did not start")
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def tpacs_to_storescp(work: Path, archive: Archive, study_uid: str) -> float:
+    scp = Storescp(work)
+    try:
+        cfg = load_config(ROOT / "resources" / "default_config.toml")
+        cfg["forwarding"]["destinations"] = [{"name": f"scp{scp.port}", "kind": "dicom", "ae_title": "COUNTY",
+                                              "host": "127.0.0.1", "port": scp.port}]
+        fw = Forwarder(cfg, archive)
+        fw.on_study_ready(study_uid)
+        t0 = time.perf_counter()
+        job = fw.run_once()
+        dt = time.perf_counter() - t0
+        assert job.state == "delivered", job.last_error
+    finally:
+        scp.close()
+    return dt
+
+
+def storescu_to_storescp(work: Path, files: list[Path]) -> float:
+    scp = Storescp(work)
+    try:
+        t0 = time.perf_counter()
+        subprocess.run([STORESCU, "-aet", "TPACS", "-aec", "COUNTY", "127.0.0.1", str(scp.port),
+                        *map(str, files)], check=True, capture_output=True)
+        return time.perf_counter() - t0
+    finally:
+        scp.close()
 
 
 def tpacs_once(work: Path, archive: Archive, study_uid: str) -> float:
@@ -86,8 +144,14 @@ def main() -> int:
                 ours.append(tpacs_once(work / f"o{i}", archive, study_uid))
             print(f"run {i + 1}: tpacs {ours[-1]:.2f} s, storescu {theirs[-1]:.2f} s", flush=True)
         o, s = statistics.median(ours), statistics.median(theirs)
+        # the same, to DCMTK storescp: what each sender costs when the receiver is fast
+        ours2 = [tpacs_to_storescp(work / f"p{i}", archive, study_uid) for i in range(args.repeat)]
+        theirs2 = [storescu_to_storescp(work / f"q{i}", files) for i in range(args.repeat)]
+        o2, s2 = statistics.median(ours2), statistics.median(theirs2)
         print(f"forward {len(files)} CT slices ({mb:.0f} MB) to Orthanc: tpacs {o:.2f} s, "
               f"DCMTK storescu {s:.2f} s, ratio {o / s:.2f} (target <= 1.0)")
+        print(f"  same files to DCMTK storescp --ignore (sender cost): tpacs {o2:.2f} s, storescu {s2:.2f} s, "
+              f"ratio {o2 / s2:.2f}")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,7 +1,6 @@
 """Forwarding to a real Orthanc (the county PACS), from an archive filled directly (no SCP)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pydicom
