@@ -253,8 +253,14 @@ class ReadingWidget(QWidget):
 
         if self._view3d is not None:
             self._view3d.close()
-        self._view3d = Volume3DView(self.volume, self.mpr.findings, parent=self)
-        self._view3d.show()
+            self._view3d = None
+        try:
+            self._view3d = Volume3DView(self.volume, self.mpr.findings, parent=self)
+            self._view3d.show()
+        except Exception:  # noqa: BLE001 - no usable OpenGL, out of memory...: the 2D reading goes on
+            log.exception("cannot open the 3D view")
+            self.view3d_action.setEnabled(False)
+            return None
         return self._view3d
 
     def clear_measurements(self) -> None:
