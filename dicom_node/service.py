@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import struct
 import sys
 import threading
@@ -134,7 +135,6 @@ def peer_allowed(peers: list[dict], ae_title: str, address: str) -> bool:
             continue
         if host and host != address:
             try:
-                import socket
                 if address not in {ai[4][0] for ai in socket.getaddrinfo(host, None)}:
                     continue
             except OSError:
@@ -190,6 +190,10 @@ class Node:
             # closed, otherwise the socket is shut first and the peer only sees an abort.
             assoc.kill()
             return
+        try:  # C-STORE responses are small: never hold one back for Nagle's algorithm
+            assoc.dul.socket.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (AttributeError, OSError):
+            pass
         self._prefer_senders_syntax(assoc)
 
     @staticmethod
