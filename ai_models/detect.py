@@ -61,14 +61,14 @@ def detect_series(path_or_files, device: str = "auto", model=None, *, backend: s
     from ai_models.registry import resolve_model
 
     t0 = time.perf_counter()
+    vol = load_volume(path_or_files)  # bad input first: the commoner mistake, and it is cheap to find
+    t1 = time.perf_counter()
     card = resolve_model(model, cfg)
     be = make_backend(card, device, backend)
-    t1 = time.perf_counter()
-    vol = load_volume(path_or_files)
     t2 = time.perf_counter()
     out = detect_volume(vol, card, be, with_masks=with_masks, timings=timings)
     if timings is not None:
-        timings.update(load_model_s=t1 - t0, read_series_s=t2 - t1, total_s=time.perf_counter() - t0)
+        timings.update(read_series_s=t1 - t0, load_model_s=t2 - t1, total_s=time.perf_counter() - t0)
     return out
 
 

@@ -81,6 +81,7 @@ class Sample:
         self.image = prep.image.astype(np.float16)
         self.target = nodule_target(prep.grid, ph.nodules)
         self.centres = [prep.grid.voxel_of(np.asarray(n.center_lps_mm, float)) for n in ph.nodules]
+        self.diameters = np.array([n.diameter_mm for n in ph.nodules], float)
         lung = np.argwhere(prep.mask[:, ::2, ::2]) * np.array([1, 2, 2])
         self.lung_points = lung if len(lung) else np.argwhere(np.ones(prep.mask.shape, bool)[:, ::8, ::8]) * 8
 
@@ -102,13 +103,18 @@ def crop(arr: np.ndarray, centre, size, fill) -> np.ndarray:
     return patch[:size[0], :size[1], :size[2]]
 
 
-def make_batch(samples, rng, card: ModelCard, n_pos: int, n_neg: int):
+def make_batch(samples, rng, card: ModelCard, n_pos: int, n_neg: int, small_weight: float = 0.0):
+    """n_pos patches around nodules (chosen with weight diameter**-small_weight, so small ones can be
+    favoured: they are few voxels and the loss otherwise hears mostly the big ones) and n_neg patches
+    anywhere in the lungs."""
     size = card.train_patch_zyx
     xs, ys = [], []
     for i in range(n_pos + n_neg):
         s = samples[int(rng.integers(len(samples)))]
         if i < n_pos and s.centres:
-            c = s.centres[int(rng.integers(len(s.centres)))] + rng.uniform(-0.35, 0.35, 3) * np.array(size)
+            w = np.maximum(s.diameters, 3.0) ** -small_weight
+            k = int(rng.choice(len(s.centres), p=w / w.sum()))
+            c = s.centres[k] + rng.uniform(-0.35, 0.35, 3) * np.array(size)
         else:
             c = s.lung_points[int(rng.integers(len(s.lung_points)))] + rng.uniform(-2, 2, 3)
         x = crop(s.image, c, size, "edge").astype(np.float32)
@@ -150,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-pos", type=int, default=3)
     ap.add_argument("--batch-neg", type=int, default=3)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--small-weight", type=float, default=0.0,
+                    help="favour small nodules in positive patches: choose each with weight diameter**-W")
     ap.add_argument("--pos-weight", type=float, default=20.0, help="BCE weight of nodule voxels (they are rare)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=int, default=200)
@@ -167,8 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     card = ModelCard()
     net = build_network(card)
-    if args.init:
+    init_meta = None
+    if args.init:  # fine-tuning: keep the provenance of the starting weights in the card
         net.load_state_dict(torch.load(args.init, map_location="cpu"))
+        card_file = Path(args.init).parent / "model_card.json"
+        if card_file.is_file():
+            init_meta = json.loads(card_file.read_text(encoding="utf-8")).get("training")
     else:
         # Start from "nodules are rare" (p = 0.02 everywhere) so early steps learn shapes, not the prior.
         last = [m for m in net.modules() if isinstance(m, (torch.nn.Conv3d, torch.nn.ConvTranspose3d))][-1]
@@ -197,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(1, last + 1):
         if step % args.refresh_every == 0:
             samples[int(rng.integers(len(samples)))] = new_sample()
-        x, y = make_batch(samples, rng, card, args.batch_pos, args.batch_neg)
+        x, y = make_batch(samples, rng, card, args.batch_pos, args.batch_neg, args.small_weight)
         logits = net(torch.from_numpy(x))
         loss = loss_fn(logits, torch.from_numpy(y))
         opt.zero_grad()
@@ -214,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                     "phantoms_seen": next_seed, "batch": args.batch_pos + args.batch_neg, "lr": args.lr,
                     "loss_ema": round(ema, 4), "seconds": round(time.time() - t0), "command":
                     "python -m ai_models.train " + " ".join(argv if argv is not None else sys.argv[1:])}
+            if init_meta:
+                meta["init"] = init_meta
             export(net, card, args.out, meta)
             print(f"saved to {args.out} at step {step}", flush=True)
     return 0

@@ -144,11 +144,14 @@ def speed(args) -> int:
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), TPACS_AI_THREADS=str(args.threads),
                PYTHONPATH=str(ROOT))
     with tempfile.TemporaryDirectory(prefix="bench_detect_") as tmp:
-        folder = Path(tmp) / "ct"
+        folder = Path(args.data) if args.data else Path(tmp) / "ct"
         t = time.perf_counter()
-        truth = write_phantom(folder, seed=HELD_OUT_SEED_BASE + 300, slices=args.slices, thickness_mm=1.25)
-        print(f"phantom: {args.slices} slices 512x512 1.25 mm, {len(truth['nodules'])} nodules, "
-              f"written in {time.perf_counter() - t:.0f} s", flush=True)
+        if (folder / "ground_truth.json").is_file():  # reuse a phantom written by an earlier run
+            truth = json.loads((folder / "ground_truth.json").read_text())
+        else:
+            truth = write_phantom(folder, seed=HELD_OUT_SEED_BASE + 300, slices=args.slices, thickness_mm=1.25)
+        print(f"phantom: {len(truth['files'])} slices 512x512 1.25 mm, {len(truth['nodules'])} nodules, "
+              f"ready in {time.perf_counter() - t:.0f} s", flush=True)
         tpacs = [str(Path(sys.executable).with_name("tpacs"))]
         if not Path(tpacs[0]).exists():
             tpacs = [sys.executable, "-m", "viewer"]
@@ -196,6 +199,7 @@ def main() -> int:
     s.add_argument("--slices", type=int, default=300)
     s.add_argument("--threads", type=int, default=2)
     s.add_argument("--retina-windows", type=int, default=2)
+    s.add_argument("--data", default=None, help="folder for the phantom (reused when it already holds one)")
     q = sub.add_parser("quality")
     q.add_argument("--n", type=int, default=20)
     q.add_argument("--model", default=None)
