@@ -296,6 +296,8 @@ class Forwarder:
                 # The fast sender records instance k while instance k+1 is on the wire (hides the
                 # SQLite commit behind the county's work); the other path records at once.
                 fast = self._fast_ok(assoc)
+                if fast:  # paused once for the whole study, not once per instance
+                    _pause_reactor(assoc)
                 for inst in part:
                     if self._stop.is_set():
                         raise _Interrupted(n_sent)
@@ -326,6 +328,7 @@ class Forwarder:
                                                    "instances"), n_sent)
             finally:
                 self._flush_deferred()
+                assoc._reactor_checkpoint.set()
                 if assoc.is_established:
                     assoc.release()
         if errors:
@@ -625,48 +628,88 @@ class Forwarder:
         return apply_retention(self.archive, self.cfg, self, now=now)
 
 
+def _pause_reactor(assoc) -> bool:
+    """Stop pynetdicom's association reactor from taking our responses off the DIMSE queue (as its
+    own send_c_store does). Returns False when it was already paused (by an outer caller)."""
+    if not assoc._reactor_checkpoint.is_set():
+        return False
+    assoc._reactor_checkpoint.clear()
+    while not assoc._is_paused:
+        time.sleep(0.0001)
+    return True
+
+
+def _dataset_offset(data: bytes, path: Path) -> int:
+    """Where the data set starts in a Part 10 file: after preamble, "DICM" and the File Meta group."""
+    import struct
+
+    if data[128:132] == b"DICM" and data[132:136] == b"\x02\x00\x00\x00" and data[136:138] == b"UL":
+        return 144 + struct.unpack("<I", data[140:144])[0]
+    from pynetdicom.dsutils import split_dataset
+
+    return split_dataset(path)[1]
+
+
 def _fast_c_store(assoc, context_id: int, inst, msg_id: int, meanwhile: Callable[[], None] | None = None) -> int | None:
     """C-STORE of a stored file with the P-DATA PDUs written straight to the socket in large batches.
 
     pynetdicom hands every P-DATA PDU (at most the peer's maximum length, often 16 KiB) to its
     reactor thread one by one; on a busy PC that thread hand-off, not the network, sets the pace.
-    Here the same PDUs (pynetdicom's own fragmentation of the file, bytes unchanged) go out from
-    this thread with one sendall per ~1 MiB; the response still comes back through pynetdicom.
-    P-DATA does not change the association's state, so its state machine is not bypassed.
+    Here the file is read once and its data set (bytes unchanged) goes out in P-DATA PDUs of the
+    negotiated size from this thread, a few MiB per sendall; the response still comes back through
+    pynetdicom. P-DATA does not change the association's state, so its state machine is not bypassed.
     Returns the response status, or None when no response came (the association is then aborted).
     """
     import struct
 
     from pynetdicom.dimse_messages import C_STORE_RQ
     from pynetdicom.dimse_primitives import C_STORE
-    from pynetdicom.dsutils import split_dataset
+    from pynetdicom.dsutils import encode
 
-    file_meta, offset = split_dataset(Path(inst.path))
+    path = Path(inst.path)
+    data = memoryview(path.read_bytes())
+    offset = _dataset_offset(data.obj, path)
     req = C_STORE()
     req.MessageID = msg_id
     req.Priority = 2
-    req.AffectedSOPClassUID = file_meta.MediaStorageSOPClassUID
-    req.AffectedSOPInstanceUID = file_meta.MediaStorageSOPInstanceUID
-    req._dataset_path = (Path(inst.path), offset)
+    req.AffectedSOPClassUID = inst.sop_class_uid
+    req.AffectedSOPInstanceUID = inst.sop_instance_uid
+    req._dataset_path = (path, offset)  # marks "a data set follows" in the command set
     msg = C_STORE_RQ()
     msg.primitive_to_message(req)
+    command = memoryview(encode(msg.command_set, True, True))
+    dataset = data[offset:]
     max_pdu = assoc.acceptor.maximum_length or 0
     sock = assoc.dul.socket.socket
-    assoc._reactor_checkpoint.clear()
-    while not assoc._is_paused:
-        time.sleep(0.0001)
+    parts: list = []
+    size = 0
+
+    def pdvs(payload: memoryview, more: int, last: int) -> None:
+        """P-DATA-TF PDUs (type 04, length; one PDV item: length, context ID, control header, data)."""
+        nonlocal size
+        step = (max_pdu - 6) if max_pdu else max(len(payload), 1)
+        n = len(payload)
+        for i in range(0, max(n, 1), step):
+            chunk = payload[i:i + step]
+            flag = last if i + step >= n else more
+            parts.append(struct.pack(">BBIIBB", 0x04, 0, len(chunk) + 6, len(chunk) + 2, context_id, flag))
+            parts.append(chunk)
+            size += len(chunk) + 12
+            if size >= 4 << 20:
+                flush()
+
+    def flush() -> None:
+        nonlocal size
+        if parts:
+            sock.sendall(b"".join(parts))
+            parts.clear()
+            size = 0
+
+    paused = _pause_reactor(assoc)
     try:
-        buf = bytearray()
-        for pdata in msg.encode_msg(context_id, max_pdu):
-            for cx_id, value in pdata.presentation_data_value_list:
-                # P-DATA-TF: type 04, reserved, length; one PDV item: length, context ID, header + data
-                buf += struct.pack(">BBIIB", 0x04, 0, len(value) + 5, len(value) + 1, cx_id)
-                buf += value
-            if len(buf) >= 1 << 20:
-                sock.sendall(buf)
-                buf.clear()
-        if buf:
-            sock.sendall(buf)
+        pdvs(command, 0x01, 0x03)
+        pdvs(dataset, 0x00, 0x02)
+        flush()
         if meanwhile is not None:  # our own bookkeeping, while the peer stores what we sent
             meanwhile()
         _, rsp = assoc.dimse.get_msg(block=True)
@@ -674,7 +717,8 @@ def _fast_c_store(assoc, context_id: int, inst, msg_id: int, meanwhile: Callable
         assoc.abort()
         return None
     finally:
-        assoc._reactor_checkpoint.set()
+        if paused:
+            assoc._reactor_checkpoint.set()
     if rsp is None or getattr(rsp, "Status", None) is None:
         assoc.abort()
         return None
