@@ -270,3 +270,14 @@ def test_bad_destination_config_is_a_clear_error(tmp_path):
         Forwarder(forward_cfg(tmp_path, [{"name": "x", "kind": "dicom", "host": "h"}]), Archive(tmp_path / "s"))
     with pytest.raises(ConfigError, match="unknown destination"):
         Forwarder(forward_cfg(tmp_path, [], rules=[{"destination": "nowhere"}]), Archive(tmp_path / "s"))
+
+
+def test_which_c_store_statuses_count_as_delivered():
+    # No peer at hand answers 0x0111 or a warning on demand, so the rule itself is checked here.
+    from dicom_node.forward import _status_result
+
+    assert _status_result(0x0000) == "delivered"
+    assert _status_result(0x0111) == "duplicate"
+    assert _status_result(0xB000) == _status_result(0xB007) == _status_result(0x0107) == "warning"
+    for failure in (0xA700, 0xA900, 0xC000, 0x0110, 0x0122, 0x0124, 0x0211):
+        assert _status_result(failure) is None
