@@ -86,12 +86,14 @@ def test_pipeline_skips_what_is_not_chest_ct(tmp_path, dx_phantom):
 def test_pipeline_ai_failure_and_timeout_still_release_the_study(tmp_path, ct_phantom_small):
     archive = Archive(tmp_path / "storage")
     uid = ground_truth(ct_phantom_small)["study_uid"]
-    for f in dicom_files(ct_phantom_small)[:2]:  # two slices: no volume the model can read
+    for f in dicom_files(ct_phantom_small)[:2]:
         archive.add_file(f)
     assert is_chest_ct(archive, uid)
-    assert _run_pipeline(archive, _ai_cfg(), uid) == [uid]  # the real `python -m dicom_node.ai_step`
+    # The real `python -m dicom_node.ai_step`, pointed at a model folder that does not exist:
+    missing = tmp_path / "no-such-model"
+    assert _run_pipeline(archive, _ai_cfg(model=str(missing)), uid) == [uid]
     st = archive.study(uid)
-    assert st.ai_state == "failed" and st.ai_detail  # with the step's one-line reason
+    assert st.ai_state == "failed" and "no-such-model" in st.ai_detail  # the step's one-line reason
     # A step that runs past ai.timeout_s is killed; forwarding is not held up any longer.
     assert _run_pipeline(archive, _ai_cfg(timeout_s=0.05), uid) == [uid]
     st = archive.study(uid)
