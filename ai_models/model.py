@@ -24,15 +24,15 @@ class ModelCard:
                         "findings are connected components of that map inside the lungs.")
     architecture: dict = field(default_factory=lambda: {
         "kind": "monai.networks.nets.UNet", "spatial_dims": 3, "in_channels": 1, "out_channels": 1,
-        "channels": [16, 32, 64, 128], "strides": [2, 2, 2], "num_res_units": 1, "norm": "batch"})
+        "channels": [8, 16, 32, 64], "strides": [2, 2, 2], "num_res_units": 1, "norm": "batch"})
     input_spacing_mm: float = 2.0
     hu_window: tuple[float, float] = (-1000.0, 400.0)
-    train_patch_zyx: tuple[int, int, int] = (48, 48, 48)
+    train_patch_zyx: tuple[int, int, int] = (40, 40, 40)
     infer_tile_zyx: tuple[int, int, int] = (64, 96, 96)
     tile_overlap: float = 0.25
     output_kind: str = "sigmoid logit per voxel (nodule probability map)"
     threshold: float = 0.5          # a voxel belongs to a nodule above this probability
-    candidate_threshold: float = 0.15  # components above this peak probability are reported
+    candidate_threshold: float = 0.05  # components whose peak probability reaches this are reported
     max_findings: int = 20
     torch_weights: str = "model.pt"
     onnx_weights: str = "model.onnx"

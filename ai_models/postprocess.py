@@ -22,6 +22,9 @@ PART_SOLID_CORE_HU = -200.0
 PART_SOLID_CORE_FRACTION = 0.06
 # Nodules are at most 30 mm; a component much larger than that is not reported as one.
 MAX_EXTENT_MM = 60.0
+# Edge thresholds when measuring: half way from aerated lung (about -860) to ground glass (-620) and to
+# soft tissue (+40), i.e. the half-maximum edge a radiologist's caliper finds.
+GGO_EDGE_HU, SOLID_EDGE_HU = -740.0, -410.0
 
 
 @dataclass
@@ -53,6 +56,45 @@ def long_axis_mm(points_mm: np.ndarray, voxel_mm: np.ndarray) -> float:
     proj = c @ axis
     step = float(np.sqrt(np.sum((axis * voxel_mm) ** 2)))
     return float(proj.max() - proj.min()) + step
+
+
+def refine_with_hu(hu: np.ndarray, native: Grid, centre_lps: np.ndarray, d_prob: float, thr: float = -750.0):
+    """The nodule as the dense voxels around its centre, on the scanner grid: (box, mask) or None.
+
+    The network's probability blob is narrower than a small nodule, so sizes come from the HU: voxels
+    above a density threshold low enough for ground glass are counted in thin shells around the centre;
+    the nodule ends where a shell is less than half dense (an attached vessel or pleura fills only a
+    small part of each shell, so it does not move that edge). The mask is the dense voxels inside that
+    radius plus half a voxel. None when the centre is not dense or no edge is found.
+    """
+    half = max(d_prob, 8.0) * 0.75 + 3.0
+    sp = np.asarray(native.spacing_zyx_mm, float)
+    cv = native.voxel_of(centre_lps)
+    lo = np.maximum(np.floor(cv - half / sp).astype(int), 0)
+    hi = np.minimum(np.ceil(cv + half / sp).astype(int) + 1, native.shape_zyx)
+    if np.any(hi - lo < 1):
+        return None
+    box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
+    dense = hu[box] > thr
+    idx = np.indices(dense.shape).reshape(3, -1).T + lo
+    dist = np.linalg.norm(native.lps_of(idx) - centre_lps, axis=1).reshape(dense.shape)
+    step = 0.5
+    edge = None
+    for r in np.arange(step, half, step):
+        shell = (dist > r - step) & (dist <= r)
+        if shell.sum() < 4:
+            continue  # thick slices: too few voxel centres this close to the centre
+        if dense[shell].mean() < 0.5:
+            edge = r
+            break
+    if edge is None or edge <= 1.0:
+        return None
+    mask = dense & (dist <= edge + 0.5 * float(sp.min()))
+    lab, n = ndi.label(mask)
+    if n == 0:
+        return None
+    keep = lab == lab[mask][np.argmin(dist[mask])]
+    return box, keep
 
 
 def _native_box(native: Grid, lps_corners: np.ndarray, margin_mm: float):
@@ -107,8 +149,16 @@ def extract_findings(prob: np.ndarray, grid: Grid, native_hu: np.ndarray, native
         if mask is not None and mask.sum() >= 1:
             pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in nbox]))
             diameter = long_axis_mm(pts_mm, voxel_mm)
-            volume = float(mask.sum() * np.prod(native.spacing_zyx_mm))
+            refined = refine_with_hu(native_hu, native, centre, diameter, GGO_EDGE_HU)
+            if refined is not None:
+                nbox, mask = refined
             kind = classify_kind(native_hu[nbox][mask])
+            if refined is not None and kind == "solid":  # solid: measure at the solid half-maximum edge
+                refined = refine_with_hu(native_hu, native, centre, diameter, SOLID_EDGE_HU) or refined
+                nbox, mask = refined
+            pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in nbox]))
+            diameter = long_axis_mm(pts_mm, voxel_mm)
+            volume = float(mask.sum() * np.prod(native.spacing_zyx_mm))
         else:  # a speck smaller than a scanner voxel: size from the coarse component
             volume = float(core.sum() * np.prod(spacing))
             diameter = 2 * (3 * volume / (4 * math.pi)) ** (1 / 3)
