@@ -113,3 +113,26 @@ def test_pipeline_resumes_unfinished_studies_at_start(tmp_path, ct_phantom_small
     finally:
         p.stop()
     assert ready == [uid] and archive.study(uid).ai_state == "failed"
+
+
+def test_pipeline_runs_the_ai_on_a_stable_chest_ct(tmp_path, ct_phantom_small):
+    """The real AI step on the 40-slice phantom: results land in the same study as new series,
+    without restarting the study's quiet period, and the study is released to forwarding."""
+    archive = Archive(tmp_path / "storage")
+    uid = ground_truth(ct_phantom_small)["study_uid"]
+    for f in dicom_files(ct_phantom_small):
+        archive.add_file(f)
+    archive.mark_stable(uid, 1234.0)  # stable while no pipeline ran: picked up at start
+    ready = []
+    p = Pipeline(archive, _ai_cfg(timeout_s=300), ready.append)
+    p.start()
+    try:
+        wait_for(lambda: ready, timeout=300)
+    finally:
+        p.stop()
+    assert ready == [uid]
+    st = archive.study(uid)
+    assert st.ai_state == "done", st.ai_detail
+    assert st.ai_detail.endswith(" findings") and int(st.ai_detail.split()[0]) >= 0
+    assert {"SR", "SEG"} <= set(st.modalities.split("\\"))
+    assert st.stable_at == 1234.0  # its own results do not make the study unstable again
