@@ -7,7 +7,7 @@ uses; the target is the nodules' ellipsoids on the 2 mm grid. Training seeds are
 `seed * 1_000_000 + i`; held-out evaluation seeds start at `HELD_OUT_SEED_BASE` and are never used here.
 
 The defaults are the shipped recipe: stage 1, 1000 steps from a "nodules are rare" prior; stage 2,
-400 steps fine-tuning with small nodules favoured (they are few voxels, and a voxel loss otherwise
+900 steps fine-tuning with small nodules favoured (they are few voxels, and a voxel loss otherwise
 hears mostly the big ones). About 25 minutes on 2 busy CPU cores. Writes model.pt, model.onnx and
 model_card.json to --out (checkpointing every --save-every steps so a stopped run still leaves weights).
 Results match the shipped weights up to floating-point differences between machines/thread counts.
@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stop-after", type=int, default=0,
                     help="stop (and save) after this many steps of a --steps schedule; 0: run it all")
     ap.add_argument("--init", type=Path, default=None, help="start from these torch weights (fine-tuning)")
-    ap.add_argument("--stage2-steps", type=int, default=400,
+    ap.add_argument("--stage2-steps", type=int, default=900,
                     help="then fine-tune this many steps favouring small nodules (seed+1, lr 1e-3, "
-                         "4 nodule + 2 lung patches, pool 24, --small-weight 1.5); 0: no second stage")
+                         "4 nodule + 2 lung patches, pool 24, --small-weight 2); 0: no second stage")
     args = ap.parse_args(argv)
     if args.stage2_steps and not args.init:
         # The shipped recipe: stage 1 into a scratch folder, stage 2 from it into --out.
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             if rc:
                 return rc
             stage2 = ["--seed", str(args.seed + 1), "--steps", str(args.stage2_steps), "--lr", "1e-3",
-                      "--small-weight", "1.5", "--batch-pos", "4", "--batch-neg", "2", "--pool", "24",
+                      "--small-weight", "2.0", "--batch-pos", "4", "--batch-neg", "2", "--pool", "24",
                       "--threads", str(args.threads), "--save-every", str(args.save_every),
                       "--init", str(Path(tmp) / "model.pt"), "--out", str(args.out), "--stage2-steps", "0"]
             return main(stage2)
