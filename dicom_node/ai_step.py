@@ -1,6 +1,6 @@
 """The node's AI step, run by the pipeline as a worker process (so the node keeps receiving):
 
-    python -m dicom_node.ai_step --storage DIR --study UID [--device auto|cpu|cuda] [--model PATH]
+    python -m dicom_node.ai_step --storage DIR --study UID [--device auto|cpu|cuda] [--model PATH] [--min-score S]
 
 Reads the study's CT series from the archive, runs the lung-nodule detector, stores an SR, a SEG and a
 GSPS as new series of the same study (`Archive.add_file`) and prints one JSON line
@@ -62,8 +62,25 @@ def pick_series(archive, study_uid: str):
     raise StepError(EXIT_NO_SERIES, "no usable CT series: " + "; ".join(reasons))
 
 
+def keep_reportable(report, masks, min_score: float):
+    """Drop findings scored below min_score (and their masks): the detector returns low-score candidates
+    for FROC evaluation, but a reader should not get a circle for each of them."""
+    keep = [i for i, f in enumerate(report.findings) if f.score >= min_score]
+    if len(keep) == len(report.findings):
+        return report, masks
+    if masks is not None:
+        import numpy as np
+
+        relabelled = np.zeros_like(masks)
+        for new, old in enumerate(keep, start=1):  # label k+1 is finding k
+            relabelled[masks == old + 1] = new
+        masks = relabelled
+    report.findings = [report.findings[i] for i in keep]
+    return report, masks
+
+
 def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | None = None,
-        source_ae: str = "TPACS") -> dict:
+        source_ae: str = "TPACS", min_score: float = 0.0) -> dict:
     from dicom_node.archive import Archive
 
     storage = Path(storage)
@@ -92,6 +109,7 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
             code = EXIT_NO_SERIES if isinstance(exc, SeriesError) else EXIT_DETECT
             raise StepError(code, f"detection failed on series {series.series_uid}: "
                                   f"{type(exc).__name__}: {exc}") from exc
+        report, masks = keep_reportable(report, masks, min_score)
         try:
             from ai_models.dicom_results import write_results
 
@@ -119,10 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--model", default=None, help="folder of a model card and weights (default: the shipped model)")
     p.add_argument("--source-ae", default="TPACS", help="AE title recorded as the source of the stored results")
+    p.add_argument("--min-score", type=float, default=None,
+                   help="store only findings scored at least this (0..1); default: the config's ai.min_score")
     args = p.parse_args(argv)
+    if args.min_score is None:
+        from dicom_node.config import load_config
+
+        args.min_score = float(load_config(None).get("ai", {}).get("min_score", 0.0))
     try:
         result = run(args.storage, args.study, device=args.device, model=args.model or None,
-                     source_ae=args.source_ae)
+                     source_ae=args.source_ae, min_score=args.min_score)
     except StepError as exc:
         print(f"ai_step: {exc}", file=sys.stderr)
         return exc.code

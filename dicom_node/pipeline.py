@@ -95,6 +95,7 @@ class Pipeline:
                "--study", study_uid, "--device", str(ai.get("device", "auto"))]
         if ai.get("model"):
             cmd += ["--model", str(ai["model"])]
+        cmd += ["--min-score", str(float(ai.get("min_score", 0.0)))]
         return cmd
 
     def run_one(self, study_uid: str) -> str:
