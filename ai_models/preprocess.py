@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage as ndi
 
-from ai_models.series import Volume
+from ai_models.series import LpsGrid, Volume
 
 
 @dataclass
-class Grid:
+class Grid(LpsGrid):
     """A regular grid in patient space: voxel (z, y, x) -> LPS mm."""
 
     origin_lps_mm: np.ndarray
@@ -24,17 +24,6 @@ class Grid:
     normal: np.ndarray    # +z index
     spacing_zyx_mm: np.ndarray
     shape_zyx: tuple[int, int, int]
-
-    def lps_of(self, zyx) -> np.ndarray:
-        zyx = np.asarray(zyx, dtype=float)
-        s = self.spacing_zyx_mm
-        return (self.origin_lps_mm + zyx[..., 0:1] * s[0] * self.normal + zyx[..., 1:2] * s[1] * self.col_dir
-                + zyx[..., 2:3] * s[2] * self.row_dir)
-
-    def voxel_of(self, lps) -> np.ndarray:
-        d = np.asarray(lps, dtype=float) - self.origin_lps_mm
-        s = self.spacing_zyx_mm
-        return np.stack([d @ self.normal / s[0], d @ self.col_dir / s[1], d @ self.row_dir / s[2]], axis=-1)
 
 
 def grid_of(vol: Volume) -> Grid:

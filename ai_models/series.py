@@ -23,17 +23,9 @@ class SeriesError(ValueError):
     """The series cannot be used by the detector; the message says why in words a user understands."""
 
 
-@dataclass
-class Volume:
-    hu: np.ndarray                # float32 (z, y, x) in Hounsfield units
-    origin_lps_mm: np.ndarray     # position of voxel (0, 0, 0)
-    row_dir: np.ndarray           # direction of increasing column index (x)
-    col_dir: np.ndarray           # direction of increasing row index (y)
-    normal: np.ndarray            # direction of increasing slice index (z)
-    spacing_zyx_mm: np.ndarray    # slice spacing, row spacing (between rows), column spacing
-    study_uid: str
-    series_uid: str
-    datasets: list                # the sorted source datasets (pixel data dropped once decoded)
+class LpsGrid:
+    """Voxel index <-> LPS mm for a regular grid with origin_lps_mm, row_dir, col_dir, normal and
+    spacing_zyx_mm attributes (the scanner's grid here, the model's grid in preprocess)."""
 
     def lps_of(self, zyx) -> np.ndarray:
         """LPS mm of (fractional) voxel indices; zyx may be (3,) or (n, 3)."""
@@ -46,6 +38,19 @@ class Volume:
         d = np.asarray(lps, dtype=float) - self.origin_lps_mm
         s = self.spacing_zyx_mm
         return np.stack([d @ self.normal / s[0], d @ self.col_dir / s[1], d @ self.row_dir / s[2]], axis=-1)
+
+
+@dataclass
+class Volume(LpsGrid):
+    hu: np.ndarray                # float32 (z, y, x) in Hounsfield units
+    origin_lps_mm: np.ndarray     # position of voxel (0, 0, 0)
+    row_dir: np.ndarray           # direction of increasing column index (x)
+    col_dir: np.ndarray           # direction of increasing row index (y)
+    normal: np.ndarray            # direction of increasing slice index (z)
+    spacing_zyx_mm: np.ndarray    # slice spacing, row spacing (between rows), column spacing
+    study_uid: str
+    series_uid: str
+    datasets: list                # the sorted source datasets (pixel data dropped once decoded)
 
 
 def _iter_files(path_or_files) -> list[Path]:
