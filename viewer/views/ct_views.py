@@ -105,7 +105,7 @@ class MprController(QObject):
         self._corner_text("axial", preview=True)
         if rank_of is not None and self.partial is not None:
             pos = self.partial.positions[self._preview_slot]
-            v.corner_text["bl"] = [f"Axial {rank_of[0] + 1}/{rank_of[1]}  …", f"{pos:.1f} mm"]
+            v.corner_text["bl"] = [f"{self._view_name('axial')} {rank_of[0] + 1}/{rank_of[1]}  …", f"{pos:.1f} mm"]
 
     def preview_scroll(self, delta: int | None = None, to_end: int | None = None) -> None:
         """Move through the slices read so far, in position order (delta), or to the first/last (to_end -1/1)."""
@@ -166,6 +166,10 @@ class MprController(QObject):
                 self.views[o].update()
         self.cursor_changed.emit()
 
+    def _view_name(self, o: str) -> str:
+        # Literal tr() calls so that lupdate finds the three names.
+        return {"axial": self.tr("Axial"), "coronal": self.tr("Coronal"), "sagittal": self.tr("Sagittal")}[o]
+
     def _corner_text(self, o: str, preview: bool = False) -> None:
         m = self.meta
         v = self.views[o]
@@ -181,7 +185,7 @@ class MprController(QObject):
         idx, n = st.slice_index(o), st.n_slices(o)
         axis, letter = _POSITION_AXIS[o]
         pos = float(st.cursor_lps()[axis])
-        bl = [f"{o.capitalize()}  {idx + 1}/{n}", f"{letter} = {pos:.1f} mm"]
+        bl = [f"{self._view_name(o)}  {idx + 1}/{n}", f"{letter} = {pos:.1f} mm"]
         if st.slab_mm > 0:
             bl.append(f"MIP {st.slab_mm:g} mm")
         else:
