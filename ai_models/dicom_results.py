@@ -391,20 +391,22 @@ def _build_seg(report: FindingsReport, grid: _Grid, tracking_uids: list[str], pe
             pixel_array=stack,
             segmentation_type="BINARY",
             segment_descriptions=descriptions,
-            series_instance_uid=uid(),
-            series_number=SERIES_NUMBER_SEG,
-            sop_instance_uid=uid(),
-            instance_number=1,
-            manufacturer=MANUFACTURER,
-            manufacturer_model_name=f"{m.name} {m.version}".strip() or "lung nodule model",
-            software_versions=software_version(),
-            device_serial_number="0",
+            **_new_object_identity(m, SERIES_NUMBER_SEG, uid),
             content_label="NODULES",
             content_description="AI lung nodule masks",
             series_description=SERIES_DESCRIPTION_SEG,
             specific_character_set=CHARSET,
         )
     return _fix_charset(seg)
+
+
+def _new_object_identity(m, series_number: int, uid) -> dict:
+    """The new series/instance UIDs (series first, then instance: the order keeps seeded UIDs stable) and
+    the equipment attributes shared by the SEG and the GSPS."""
+    return dict(series_instance_uid=uid(), series_number=series_number, sop_instance_uid=uid(), instance_number=1,
+                manufacturer=MANUFACTURER,
+                manufacturer_model_name=f"{m.name} {m.version}".strip() or "lung nodule model",
+                software_versions=software_version(), device_serial_number="0")
 
 
 # --------------------------------------------------------------------------------------------- GSPS
@@ -435,14 +437,7 @@ def _build_gsps(report: FindingsReport, grid: _Grid, tracking_uids: list[str], u
     m = report.model
     gsps = GrayscaleSoftcopyPresentationState(
         referenced_images=grid.datasets,
-        series_instance_uid=uid(),
-        series_number=SERIES_NUMBER_GSPS,
-        sop_instance_uid=uid(),
-        instance_number=1,
-        manufacturer=MANUFACTURER,
-        manufacturer_model_name=f"{m.name} {m.version}".strip() or "lung nodule model",
-        software_versions=software_version(),
-        device_serial_number="0",
+        **_new_object_identity(m, SERIES_NUMBER_GSPS, uid),
         content_label="AI_NODULES",
         content_description="AI lung nodule marks",
         graphic_annotations=annotations or None,
