@@ -1,4 +1,7 @@
-"""Lung-nodule detection on a CT series: read -> 2 mm grid + lung mask -> tiled network -> findings.
+"""Lung-nodule detection on a CT series: read -> 2 mm grid + lung mask -> network -> findings.
+
+The shipped model (card pipeline "candidates") scores blob candidates with a patch classifier; cards of
+the older "segmentation" pipeline run a U-Net over tiles and report components of its probability map.
 
 `detect_series(path_or_files)` returns a `FindingsReport` (LPS mm); `detect_main` is `tpacs detect`.
 """
@@ -10,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ai_models.candidates import blob_candidates, patches, scan_images
 from ai_models.findings import FindingsReport, ModelInfo
 from ai_models.model import ModelCard, predict_logits
-from ai_models.postprocess import extract_findings
+from ai_models.postprocess import extract_findings, findings_from_scores
 from ai_models.preprocess import grid_of, prepare
 from ai_models.series import SeriesError, Volume, load_volume
 
@@ -21,19 +25,39 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
 
 
+def score_candidates(images: list[np.ndarray], voxels: np.ndarray, backend, card: ModelCard,
+                     batch: int = 128) -> np.ndarray:
+    """Nodule probability of each candidate (voxels on the coarse model grid), in batches."""
+    out = np.zeros(len(voxels), np.float32)
+    for a in range(0, len(voxels), batch):
+        x = patches(images, card.patch_spacings_mm, voxels[a:a + batch], card.input_spacing_mm, card.patch_zyx)
+        out[a:a + batch] = _sigmoid(np.asarray(backend(x), np.float32).reshape(-1))
+    return out
+
+
 def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = False, timings: dict | None = None):
     """Findings on a loaded volume; with_masks also returns a label volume on the scanner grid
     (uint8 or uint16; value i+1 marks finding i), the form `dicom_results.write_results` accepts."""
     t = time.perf_counter()
     native = grid_of(vol)
     prep = prepare(vol.hu, native, card.input_spacing_mm, tuple(card.hu_window))
-    t_prep = time.perf_counter()
-    logits = predict_logits(prep.image, backend, card, region=prep.mask)
-    prob = _sigmoid(logits)
-    prob[~prep.mask] = 0.0  # outside the lungs (+ margin) nothing is reported
-    t_net = time.perf_counter()
-    cands = extract_findings(prob, prep.grid, vol.hu, native, card.threshold, card.candidate_threshold,
-                             card.max_findings)
+    if card.pipeline == "candidates":
+        images = scan_images(vol.hu, native, prep, card.patch_spacings_mm, card.hu_window)
+        blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
+                                card.candidate_min_response, card.max_candidates)
+        t_prep = time.perf_counter()
+        scores = score_candidates(images, blobs.voxels, backend, card)
+        t_net = time.perf_counter()
+        cands = findings_from_scores(prep.grid.lps_of(blobs.voxels), scores, blobs.diameter_mm, vol.hu, native,
+                                     card.max_findings)
+    else:
+        t_prep = time.perf_counter()
+        logits = predict_logits(prep.image, backend, card, region=prep.mask)
+        prob = _sigmoid(logits)
+        prob[~prep.mask] = 0.0  # outside the lungs (+ margin) nothing is reported
+        t_net = time.perf_counter()
+        cands = extract_findings(prob, prep.grid, vol.hu, native, card.threshold, card.candidate_threshold,
+                                 card.max_findings)
     report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid,
                             model=ModelInfo(**card.info()), findings=[c.finding for c in cands])
     if timings is not None:

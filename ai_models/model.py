@@ -1,8 +1,13 @@
-"""The network and its model card.
+"""The networks and their model card.
 
-The network is a small 3D U-Net from MONAI parts that turns a windowed CT patch on a 2 mm grid into a
-nodule-probability map (one logit per voxel). Batch norm, not instance norm: at inference the output of
-a voxel must not depend on which tile it was computed in, or the ONNX and Torch tilings would differ.
+Two pipelines, named by the card's `pipeline`:
+- "candidates" (the shipped model): blob candidates on a 2 mm grid (`ai_models.candidates`), each scored
+  by a small 3D CNN classifier (MONAI `Classifier`) that sees a fine 1 mm cube and a coarse 2 mm cube
+  around it. One logit per candidate.
+- "segmentation" (version 0.1 and cards without `pipeline`): a small 3D U-Net that turns a windowed CT
+  patch on a 2 mm grid into a nodule-probability map (one logit per voxel), run by overlapping tiles.
+Batch norm, not instance norm: at inference a result must not depend on what else is in the batch or
+tile, or the ONNX and Torch runs would differ.
 
 A model card is a JSON file next to the weights that says what the weights expect and how well they did.
 """
@@ -34,6 +39,13 @@ class ModelCard:
     threshold: float = 0.5          # a voxel belongs to a nodule above this probability
     candidate_threshold: float = 0.05  # components whose peak probability reaches this are reported
     max_findings: int = 20
+    # "segmentation" (U-Net probability map) or "candidates" (blob candidates + classifier); see above.
+    pipeline: str = "segmentation"
+    candidate_scales_mm: tuple[float, ...] = (1.5, 2.5, 4.0, 6.5)  # LoG sigmas: nodules 5-23 mm answer best
+    candidate_min_response: float = 150.0  # low, so that faint ground glass becomes a candidate too
+    max_candidates: int = 3500
+    patch_zyx: tuple[int, int, int] = (32, 32, 32)
+    patch_spacings_mm: tuple[float, ...] = (1.0, 2.0)  # one input channel per spacing: detail, context
     torch_weights: str = "model.pt"
     onnx_weights: str = "model.onnx"
     trained_on: str = ("synthetic chest CT phantoms only (township-pacs ai_models.phantom): no real patient data; "
@@ -60,6 +72,9 @@ class ModelCard:
         card.hu_window = tuple(card.hu_window)
         card.train_patch_zyx = tuple(card.train_patch_zyx)
         card.infer_tile_zyx = tuple(card.infer_tile_zyx)
+        card.patch_zyx = tuple(card.patch_zyx)
+        card.candidate_scales_mm = tuple(card.candidate_scales_mm)
+        card.patch_spacings_mm = tuple(card.patch_spacings_mm)
         card.folder = str(path.parent)
         if unknown:
             card.training = dict(card.training, ignored_card_keys=sorted(unknown))
@@ -87,11 +102,30 @@ def build_network(card: ModelCard | None = None):
 
     arch = dict((card or ModelCard()).architecture)
     kind = arch.pop("kind", "monai.networks.nets.UNet")
+    if kind == "monai.networks.nets.Classifier":
+        from monai.networks.nets import Classifier
+
+        return Classifier(in_shape=tuple(arch["in_shape"]), classes=arch.get("classes", 1),
+                          channels=tuple(arch["channels"]), strides=tuple(arch["strides"]),
+                          num_res_units=arch.get("num_res_units", 1), norm=arch.get("norm", "batch"))
     if kind != "monai.networks.nets.UNet":
         raise ValueError(f"unsupported architecture {kind!r} in the model card")
     return UNet(spatial_dims=arch["spatial_dims"], in_channels=arch["in_channels"], out_channels=arch["out_channels"],
                 channels=tuple(arch["channels"]), strides=tuple(arch["strides"]),
                 num_res_units=arch.get("num_res_units", 1), norm=arch.get("norm", "batch"))
+
+
+def classifier_card() -> ModelCard:
+    """The shipped recipe's card (version 0.2): blob candidates scored by a 3D CNN classifier."""
+    return ModelCard(
+        name="tpacs-nodule-cnn", version="0.2.0",
+        description=("Lung-nodule candidates from a multi-scale blob filter inside the lungs (2 mm grid), each "
+                     "scored by a small 3D CNN (MONAI Classifier) on a 32 mm cube at 1 mm and a 64 mm cube at "
+                     "2 mm; findings are the best-scored candidates, measured on the scanner's own voxels."),
+        architecture={"kind": "monai.networks.nets.Classifier", "in_shape": [2, 32, 32, 32], "classes": 1,
+                      "channels": [16, 32, 64, 128], "strides": [2, 2, 2, 2], "num_res_units": 1, "norm": "batch"},
+        pipeline="candidates", output_kind="one logit per candidate (nodule probability after a sigmoid)",
+        threshold=0.5, candidate_threshold=0.0, max_findings=20)
 
 
 def _starts(n: int, tile: int, step: int) -> list[int]:

@@ -169,3 +169,63 @@ def extract_findings(prob: np.ndarray, grid: Grid, native_hu: np.ndarray, native
         out.append(Candidate(f, (nbox, mask) if mask is not None else None))
     out.sort(key=lambda c: -c.finding.score)
     return out[:max_findings]
+
+
+def _ball(native: Grid, centre_lps: np.ndarray, diameter_mm: float):
+    """(box, mask) of the scanner voxels within diameter/2 of centre (at least the nearest voxel)."""
+    sp = np.asarray(native.spacing_zyx_mm, float)
+    half = diameter_mm / 2
+    cv = native.voxel_of(centre_lps)
+    lo = np.clip(np.floor(cv - half / sp).astype(int), 0, np.asarray(native.shape_zyx) - 1)
+    hi = np.clip(np.ceil(cv + half / sp).astype(int) + 1, lo + 1, native.shape_zyx)
+    box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
+    idx = np.indices(tuple(b - a for a, b in zip(lo, hi))).reshape(3, -1).T + lo
+    d = np.linalg.norm(native.lps_of(idx) - centre_lps, axis=1).reshape(tuple(hi - lo))
+    mask = d <= half
+    if not mask.any():
+        mask[np.unravel_index(np.argmin(d), d.shape)] = True
+    return box, mask
+
+
+def measure(native_hu: np.ndarray, native: Grid, centre: np.ndarray, diameter_guess_mm: float):
+    """(centre, diameter, volume, kind, (box, mask)) of the nodule around `centre` on the scanner grid.
+
+    The nodule is found from the HU (see refine_with_hu) at the ground-glass edge, and again at the
+    solid edge when it is solid; its centre is the centroid of those voxels. Where no edge is found
+    (a faint or tiny blob), the nodule is taken as a ball of the guessed diameter."""
+    voxel_mm = np.asarray(native.spacing_zyx_mm)[::-1]
+    refined = refine_with_hu(native_hu, native, centre, diameter_guess_mm, GGO_EDGE_HU)
+    if refined is None:
+        box, mask = _ball(native, centre, diameter_guess_mm)
+        return centre, float(diameter_guess_mm), float(math.pi / 6 * diameter_guess_mm ** 3), \
+            classify_kind(native_hu[box][mask]), (box, mask)
+    box, mask = refined
+    kind = classify_kind(native_hu[box][mask])
+    if kind == "solid":  # measured at the solid half-maximum edge
+        box, mask = refine_with_hu(native_hu, native, centre, diameter_guess_mm, SOLID_EDGE_HU) or refined
+    pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in box]))
+    return (pts_mm.mean(axis=0), long_axis_mm(pts_mm, voxel_mm), float(mask.sum() * np.prod(native.spacing_zyx_mm)),
+            kind, (box, mask))
+
+
+def findings_from_scores(centres_lps: np.ndarray, scores: np.ndarray, diameters_mm: np.ndarray,
+                         native_hu: np.ndarray, native: Grid, max_findings: int,
+                         min_separation_mm: float = 4.0) -> list[Candidate]:
+    """Scored candidates -> findings, best first: each is measured; one that lies inside an already
+    kept finding (or within min_separation_mm of its centre) is the same nodule and is dropped."""
+    out: list[Candidate] = []
+    kept: list[tuple[np.ndarray, float]] = []
+    for i in np.argsort(-scores, kind="stable"):
+        c = np.asarray(centres_lps[i], float)
+        if any(np.linalg.norm(c - kc) < max(kr, min_separation_mm) for kc, kr in kept):
+            continue
+        centre, diameter, volume, kind, native_mask = measure(native_hu, native, c, float(diameters_mm[i]))
+        if any(np.linalg.norm(centre - kc) < max(kr, min_separation_mm) for kc, kr in kept):
+            continue  # its measured centre moved onto a nodule already reported
+        kept.append((centre, diameter / 2))
+        f = Finding(center_lps_mm=tuple(float(v) for v in centre), diameter_mm=round(diameter, 2),
+                    volume_mm3=round(volume, 1), score=round(float(scores[i]), 4), kind=kind)
+        out.append(Candidate(f, native_mask))
+        if len(out) >= max_findings:
+            break
+    return out

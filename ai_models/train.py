@@ -1,28 +1,29 @@
-"""Train the shipped nodule model on synthetic phantoms: `python -m ai_models.train --seed S`.
+"""Train the nodule model on synthetic phantoms: `python -m ai_models.train --seed S`.
 
 Phantoms come straight from `make_ct_phantom` in memory (no DICOM round trip), with variety in nodule
 kind (solid, part-solid, ground-glass, juxtapleural), size (3-30 mm), slice thickness (0.625-5 mm),
-pixel size, noise and body size. Each phantom goes through the same `preprocess.prepare` the detector
-uses; the target is the nodules' ellipsoids on the 2 mm grid. Training seeds are
-`seed * 1_000_000 + i`; held-out evaluation seeds start at `HELD_OUT_SEED_BASE` and are never used here.
+pixel size, noise and body size (`random_phantom`). Training seeds are `seed * 1_000_000 + i`; held-out
+evaluation seeds start at `HELD_OUT_SEED_BASE` and are never used here.
 
-The defaults are the shipped recipe: stage 1, 1000 steps from a "nodules are rare" prior; stage 2,
-900 steps fine-tuning with small nodules favoured (they are few voxels, and a voxel loss otherwise
-hears mostly the big ones). About 25 minutes on 2 busy CPU cores. Writes model.pt, model.onnx and
-model_card.json to --out (checkpointing every --save-every steps so a stopped run still leaves weights).
+- Default: the shipped recipe, the candidate classifier of model 0.2 (`ai_models.train_classifier`;
+  about 25 minutes on 2 CPU cores). Writes model.pt, model.onnx and model_card.json to --out (default:
+  the package's weights folder).
+- `--arch unet --out DIR`: the version 0.1 U-Net (segmentation pipeline): stage 1, 1000 steps from a
+  "nodules are rare" prior; stage 2, 900 steps favouring small nodules. Each phantom goes through the
+  same `preprocess.prepare` the detector uses; the target is the nodules' ellipsoids on the 2 mm grid.
 Results match the shipped weights up to floating-point differences between machines/thread counts.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ai_models.candidates import crop
 from ai_models.model import ModelCard, build_network
 from ai_models.phantom import make_ct_phantom
 from ai_models.preprocess import Grid, prepare
@@ -89,23 +90,6 @@ class Sample:
         self.lung_points = lung if len(lung) else np.argwhere(np.ones(prep.mask.shape, bool)[:, ::8, ::8]) * 8
 
 
-def crop(arr: np.ndarray, centre, size, fill) -> np.ndarray:
-    """A size-shaped patch centred at `centre`, padded with `fill` ('edge' or a value) where it leaves arr."""
-    out_lo = [int(round(c)) - s // 2 for c, s in zip(centre, size)]
-    pads, sl = [], []
-    for lo, s, n in zip(out_lo, size, arr.shape):
-        a, b = max(0, lo), min(n, lo + s)
-        if b <= a:  # entirely outside: clamp to the nearest edge
-            a, b = (0, 1) if lo < 0 else (n - 1, n)
-        sl.append(slice(a, b))
-        pads.append((a - lo, s - (b - a) - (a - lo)))
-    patch = arr[tuple(sl)]
-    pads = [(max(0, p0), max(0, p1)) for p0, p1 in pads]
-    if any(p0 or p1 for p0, p1 in pads):
-        patch = np.pad(patch, pads, mode="edge") if fill == "edge" else np.pad(patch, pads, constant_values=fill)
-    return patch[:size[0], :size[1], :size[2]]
-
-
 def make_batch(samples, rng, card: ModelCard, n_pos: int, n_neg: int, small_weight: float = 0.0):
     """n_pos patches around nodules (chosen with weight diameter**-small_weight, so small ones can be
     favoured: they are few voxels and the loss otherwise hears mostly the big ones) and n_neg patches
@@ -166,7 +150,27 @@ def _replace_arg(argv: list[str], name: str, value: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ai_models.train", description=__doc__.splitlines()[0])
+    """The shipped recipe (candidate classifier, `ai_models.train_classifier`) unless `--arch unet`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--arch" in argv:
+        i = argv.index("--arch")
+        arch = argv[i + 1] if i + 1 < len(argv) else ""
+        argv = argv[:i] + argv[i + 2:]
+    else:
+        arch = "classifier"
+    if arch == "classifier":
+        from ai_models import train_classifier
+
+        return train_classifier.main(argv)
+    if arch != "unet":
+        print(f"python -m ai_models.train: unknown --arch {arch!r} (classifier or unet)", file=sys.stderr)
+        return 2
+    return main_unet(argv)
+
+
+def main_unet(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ai_models.train --arch unet",
+                                 description="Train the version 0.1 U-Net (segmentation pipeline).")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--pool", type=int, default=28, help="phantoms held in memory")
@@ -179,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pos-weight", type=float, default=20.0, help="BCE weight of nodule voxels (they are rare)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=int, default=100)
-    ap.add_argument("--out", type=Path, default=WEIGHTS_DIR)
+    ap.add_argument("--out", type=Path, required=True, help="model folder to write (not the shipped one)")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="stop (and save) after this many steps of a --steps schedule; 0: run it all")
     ap.add_argument("--init", type=Path, default=None, help="start from these torch weights (fine-tuning)")
@@ -193,14 +197,14 @@ def main(argv: list[str] | None = None) -> int:
 
         with tempfile.TemporaryDirectory(prefix="tpacs_train_stage1_") as tmp:
             stage1 = [a for a in (argv if argv is not None else sys.argv[1:])]
-            rc = main(_replace_arg(stage1, "--out", tmp) + ["--stage2-steps", "0"])
+            rc = main_unet(_replace_arg(stage1, "--out", tmp) + ["--stage2-steps", "0"])
             if rc:
                 return rc
             stage2 = ["--seed", str(args.seed + 1), "--steps", str(args.stage2_steps), "--lr", "1e-3",
                       "--small-weight", "2.0", "--batch-pos", "4", "--batch-neg", "2", "--pool", "24",
                       "--threads", str(args.threads), "--save-every", str(args.save_every),
                       "--init", str(Path(tmp) / "model.pt"), "--out", str(args.out), "--stage2-steps", "0"]
-            return main(stage2)
+            return main_unet(stage2)
 
     import torch
     from monai.losses import DiceLoss
@@ -260,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             meta = {"seed": args.seed, "steps": step, "of_steps": args.steps, "pool": args.pool,
                     "phantoms_seen": next_seed, "batch": args.batch_pos + args.batch_neg, "lr": args.lr,
                     "loss_ema": round(ema, 4), "seconds": round(time.time() - t0), "command":
-                    "python -m ai_models.train " + " ".join(argv if argv is not None else sys.argv[1:])}
+                    "python -m ai_models.train --arch unet " + " ".join(argv)}
             if init_meta:
                 meta["init"] = init_meta
             export(net, card, args.out, meta)

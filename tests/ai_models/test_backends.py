@@ -1,21 +1,26 @@
 """Backends and the model registry: ONNX Runtime and Torch give the same findings; `auto` works without
-a GPU; asking for CUDA without one fails clearly; user models are found and used."""
+a GPU; asking for CUDA without one fails clearly; user models are found and used, including a model of
+the older segmentation pipeline (the version 0.1 U-Net, kept under tests/data/models)."""
 from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ai_models.backends import BackendError, make_backend
-from ai_models.detect import detect_volume
+from ai_models.candidates import blob_candidates, scan_images
+from ai_models.detect import detect_volume, score_candidates
 from ai_models.evaluate import phantom_volume
 from ai_models.model import predict_logits
 from ai_models.phantom import make_ct_phantom
 from ai_models.preprocess import grid_of, prepare
 from ai_models.registry import SHIPPED_DIR, ModelNotFound, list_models, resolve_model
 from ai_models.train import HELD_OUT_SEED_BASE
+
+UNET_V01 = Path(__file__).resolve().parents[1] / "data" / "models" / "tpacs-nodule-unet-0.1"
 
 
 def _gpu_present() -> bool:
@@ -38,21 +43,41 @@ def volume():
     return phantom_volume(ph)
 
 
-def test_onnx_and_torch_give_the_same_findings(volume):
-    card = resolve_model()
-    onnx_be, torch_be = make_backend(card, "cpu", "onnx"), make_backend(card, "cpu", "torch")
-    assert onnx_be.kind == "onnx" and torch_be.kind == "torch"
-    prep = prepare(volume.hu, grid_of(volume), card.input_spacing_mm, tuple(card.hu_window))
-    a = predict_logits(prep.image, onnx_be, card, region=prep.mask)
-    b = predict_logits(prep.image, torch_be, card, region=prep.mask)
-    assert np.abs(a - b).max() < 1e-3
-    r1, r2 = detect_volume(volume, card, onnx_be), detect_volume(volume, card, torch_be)
+def _same_findings(r1, r2):
     assert len(r1.findings) == len(r2.findings) > 0
     for f, g in zip(r1.findings, r2.findings):
         assert np.allclose(f.center_lps_mm, g.center_lps_mm, atol=0.05)
         assert f.diameter_mm == pytest.approx(g.diameter_mm, abs=0.05)
         assert f.score == pytest.approx(g.score, abs=1e-3)
         assert f.kind == g.kind and f.lung_rads == g.lung_rads
+
+
+def test_onnx_and_torch_give_the_same_findings(volume):
+    card = resolve_model()
+    assert card.pipeline == "candidates"
+    onnx_be, torch_be = make_backend(card, "cpu", "onnx"), make_backend(card, "cpu", "torch")
+    assert onnx_be.kind == "onnx" and torch_be.kind == "torch"
+    native = grid_of(volume)
+    prep = prepare(volume.hu, native, card.input_spacing_mm, tuple(card.hu_window))
+    images = scan_images(volume.hu, native, prep, card.patch_spacings_mm, card.hu_window)
+    blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
+                            card.candidate_min_response, card.max_candidates)
+    a = score_candidates(images, blobs.voxels, onnx_be, card)
+    b = score_candidates(images, blobs.voxels, torch_be, card)
+    assert len(a) > 20 and np.abs(a - b).max() < 1e-4
+    _same_findings(detect_volume(volume, card, onnx_be), detect_volume(volume, card, torch_be))
+
+
+def test_segmentation_pipeline_model_still_runs(volume):
+    """A user's model of the older kind (a U-Net probability map over tiles) runs on both backends alike."""
+    card = resolve_model(UNET_V01)
+    assert card.pipeline == "segmentation" and card.version == "0.1.0"
+    onnx_be, torch_be = make_backend(card, "cpu", "onnx"), make_backend(card, "cpu", "torch")
+    prep = prepare(volume.hu, grid_of(volume), card.input_spacing_mm, tuple(card.hu_window))
+    a = predict_logits(prep.image, onnx_be, card, region=prep.mask)
+    b = predict_logits(prep.image, torch_be, card, region=prep.mask)
+    assert np.abs(a - b).max() < 1e-3
+    _same_findings(detect_volume(volume, card, onnx_be), detect_volume(volume, card, torch_be))
 
 
 def test_auto_never_fails_without_gpu():
@@ -76,7 +101,7 @@ def test_user_models_are_found_and_used(tmp_path):
     (mine / "model_card.json").write_text(json.dumps(card))
     cfg = {"ai": {"user_models_dir": str(user), "model": ""}}
     names = [(c.name, c.version) for c in list_models(cfg)]
-    assert names[0][0] == "tpacs-nodule-unet" and ("clinic-model", "2.0") in names
+    assert names[0][0] == "tpacs-nodule-cnn" and ("clinic-model", "2.0") in names
     assert resolve_model("clinic-model@2.0", cfg).folder == str(mine)
     assert resolve_model(None, {"ai": {"model": str(mine)}}).name == "clinic-model"
     with pytest.raises(ModelNotFound, match="no model 'nope'"):
@@ -87,4 +112,4 @@ def test_user_models_are_found_and_used(tmp_path):
     (mine / "model_card.json").write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
         resolve_model(mine)
-    assert [c.name for c in list_models(cfg)] == ["tpacs-nodule-unet"]  # the broken one is skipped
+    assert [c.name for c in list_models(cfg)] == ["tpacs-nodule-cnn"]  # the broken one is skipped
