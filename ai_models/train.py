@@ -115,20 +115,23 @@ def make_batch(samples, rng, card: ModelCard, n_pos: int, n_neg: int, small_weig
     return np.stack(xs)[:, None], np.stack(ys)[:, None].astype(np.float32)
 
 
-def export(net, card: ModelCard, out: Path, meta: dict) -> None:
+def export(net, card: ModelCard, out: Path, meta: dict, example_shape: tuple[int, ...] | None = None,
+           input_name: str = "image", dynamic_axes: dict | None = None) -> None:
+    """Torch weights, their ONNX export and the card (with `meta` as its training record) into `out`.
+    Defaults: the U-Net, one tile of the card's inference size, dynamic batch and spatial axes."""
+    import warnings
+
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
     net.eval()
     torch.save(net.state_dict(), out / card.torch_weights)
-    x = torch.zeros((1, 1) + tuple(card.infer_tile_zyx), dtype=torch.float32)
-    axes = {0: "batch", 2: "z", 3: "y", 4: "x"}
-    import warnings
-
+    x = torch.zeros(example_shape or (1, 1) + tuple(card.infer_tile_zyx), dtype=torch.float32)
+    axes = dynamic_axes or {0: "batch", 2: "z", 3: "y", 4: "x"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(net, (x,), str(out / card.onnx_weights), dynamo=False, input_names=["image"],
-                          output_names=["logits"], dynamic_axes={"image": axes, "logits": axes}, opset_version=17)
+        torch.onnx.export(net, (x,), str(out / card.onnx_weights), dynamo=False, input_names=[input_name],
+                          output_names=["logits"], dynamic_axes={input_name: axes, "logits": axes}, opset_version=17)
     card.training = meta
     card.save(out)
     net.train()

@@ -130,32 +130,13 @@ def mine_negatives(pool: Pool, net, card: ModelCard, floor: float = 0.02, batch:
             xs = []
             for i, j in chunk:
                 e = pool.ex[i]
-                xs.append(patches([im for im in e.images], card.patch_spacings_mm, e.cand_vox[j:j + 1],
+                xs.append(patches(e.images, card.patch_spacings_mm, e.cand_vox[j:j + 1],
                                   card.input_spacing_mm, card.patch_zyx)[0])
             scores[a:a + len(chunk)] = torch.sigmoid(net(torch.from_numpy(np.stack(xs)))).numpy().reshape(-1)
     net.train()
     w = scores + floor
     pool.neg_weight = w / w.sum()
     return {"negatives": len(scores), "above_0.5": int((scores > 0.5).sum()), "mean": float(scores.mean())}
-
-
-def export(net, card: ModelCard, out: Path, meta: dict) -> None:
-    import warnings
-
-    import torch
-
-    out.mkdir(parents=True, exist_ok=True)
-    net.eval()
-    torch.save(net.state_dict(), out / card.torch_weights)
-    x = torch.zeros((1,) + tuple(card.architecture["in_shape"]), dtype=torch.float32)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(net, (x,), str(out / card.onnx_weights), dynamo=False, input_names=["patches"],
-                          output_names=["logits"], dynamic_axes={"patches": {0: "batch"}, "logits": {0: "batch"}},
-                          opset_version=17)
-    card.training = meta
-    card.save(out)
-    net.train()
 
 
 def main(argv: list[str]) -> int:
@@ -176,7 +157,7 @@ def main(argv: list[str]) -> int:
 
     import torch
 
-    from ai_models.train import HELD_OUT_SEED_BASE
+    from ai_models.train import HELD_OUT_SEED_BASE, export
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -226,7 +207,8 @@ def main(argv: list[str]) -> int:
                     "batch": f"{n_pos} nodule + {n_neg} other candidates", "lr": args.lr,
                     "loss_ema": round(ema, 4), "hard_negative_mining": mined, "seconds": round(time.time() - t0),
                     "command": "python -m ai_models.train " + " ".join(argv)}
-            export(net, card, args.out, meta)
+            export(net, card, args.out, meta, example_shape=(1,) + tuple(card.architecture["in_shape"]),
+                   input_name="patches", dynamic_axes={0: "batch"})
             print(f"saved to {args.out} at step {step}", flush=True)
     return 0
 
