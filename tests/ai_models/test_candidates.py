@@ -2,6 +2,8 @@
 
 - The blob filter puts a candidate on a small nodule even where it touches a larger vessel (the reason
   maxima are taken per scale), with a size estimate that grows with the nodule.
+- The second pass scores a candidate the same however its cube is mirrored or turned: the 16 views form
+  a closed set, so the mean over them does not depend on the orientation the scan happened to give.
 - `python -m ai_models.train` runs end to end (a tiny pool and few steps) and leaves a model folder that
   the registry loads and the detector runs on both backends.
 """
@@ -62,6 +64,29 @@ def test_patches_are_centred_on_the_candidate():
     p = patches([fine, img], [1.0, 2.0], np.array([[10.0, 10.0, 10.0]]), 2.0, (8, 8, 8))
     assert p.shape == (1, 2, 8, 8, 8)
     assert p[0, 0, 4, 4, 4] == 2.0 and p[0, 1, 4, 4, 4] == 1.0
+
+
+def test_second_pass_score_does_not_depend_on_cube_orientation():
+    from ai_models.backends import make_backend
+    from ai_models.detect import cube_symmetries, rescore_symmetric
+    from ai_models.registry import resolve_model
+
+    card = resolve_model()
+    assert card.rescore_top_k > 0  # the shipped model uses the second pass
+    backend = make_backend(card, "cpu", "onnx")
+    rng = np.random.default_rng(3)
+    x = rng.random((2, 2, 32, 32, 32), dtype=np.float32)
+    views = cube_symmetries(x)
+    assert len({v.tobytes() for v in views}) == 16  # all different views of a random cube
+    mean_logit = lambda batch: np.mean([np.asarray(backend(v)) for v in cube_symmetries(batch)], axis=0)
+    for turned in (np.flip(x, 2), np.flip(x, 4), np.swapaxes(x, 3, 4), np.flip(np.swapaxes(x, 3, 4), 3)):
+        assert np.allclose(mean_logit(np.ascontiguousarray(turned)), mean_logit(x), atol=1e-4)
+    # and rescore_symmetric is that mean, turned into a probability, for patches cut from images
+    img1, img2 = rng.random((40, 40, 40), dtype=np.float32), rng.random((20, 20, 20), dtype=np.float32)
+    vox = np.array([[10.0, 10.0, 10.0], [9.0, 11.0, 10.0]])
+    got = rescore_symmetric([img1, img2], vox, backend, card)
+    want = 1 / (1 + np.exp(-mean_logit(patches([img1, img2], card.patch_spacings_mm, vox, 2.0, card.patch_zyx))))
+    assert np.allclose(got, want.reshape(-1), atol=1e-5)
 
 
 @pytest.mark.slow
