@@ -33,7 +33,16 @@ def blob_candidates(hu: np.ndarray, region: np.ndarray, spacing_mm: float, scale
     are one candidate (the strongest)."""
     from scipy.spatial import cKDTree
 
-    x = np.clip(hu, -1000.0, 200.0).astype(np.float32)  # bone and contrast would otherwise dominate
+    from ai_models.preprocess import bbox
+
+    # Filter only the box around the region: the Gaussian kernels reach 4 sigma (scipy's truncate), so
+    # inside the region the answers are those of the whole volume.
+    box = bbox(region, pad=int(math.ceil(4 * max(scales_mm) / spacing_mm)) + 2)
+    if box is None:
+        return Candidates(np.zeros((0, 3)), np.zeros(0, np.float32), np.zeros(0))
+    offset = np.array([b.start for b in box])
+    x = np.clip(hu[box], -1000.0, 200.0).astype(np.float32)  # bone and contrast would otherwise dominate
+    region = region[box]
     vox, resp, sig = [], [], []
     for s_mm in scales_mm:
         s = s_mm / spacing_mm
@@ -41,7 +50,7 @@ def blob_candidates(hu: np.ndarray, region: np.ndarray, spacing_mm: float, scale
         r *= -(s * s)
         r[~region] = 0.0
         peak = (r == ndi.maximum_filter(r, size=3)) & (r > min_response)
-        v = np.argwhere(peak)
+        v = np.argwhere(peak) + offset
         vox.append(v)
         resp.append(r[peak])
         sig.append(np.full(len(v), s_mm))
@@ -87,14 +96,26 @@ def patches(images: list[np.ndarray], scales: list[float], centres_coarse: np.nd
     return out
 
 
-def scan_images(hu: np.ndarray, native_grid, prep, spacings_mm, hu_window) -> list[np.ndarray]:
-    """The windowed scan at each patch spacing (the coarse model grid's own image is reused)."""
-    from ai_models.preprocess import resample, window
+def scan_images(hu: np.ndarray, native_grid, prep, spacings_mm, hu_window,
+                patch_zyx=(32, 32, 32)) -> list[np.ndarray]:
+    """The windowed scan at each patch spacing (the coarse model grid's own image is reused).
 
+    Finer images are resampled only where a patch around a candidate (inside the search region) can
+    reach; elsewhere they hold air, which no patch reads."""
+    from ai_models.preprocess import bbox, resample, window
+
+    coarse = float(prep.grid.spacing_zyx_mm[0])
+    box = bbox(prep.mask)
     out = []
     for sp in spacings_mm:
-        if abs(float(sp) - float(prep.grid.spacing_zyx_mm[0])) < 1e-6:
+        if abs(float(sp) - coarse) < 1e-6:
             out.append(prep.image)
-        else:
-            out.append(window(resample(hu, native_grid, float(sp))[0], *hu_window))
+            continue
+        sub = None
+        if box is not None:
+            f = coarse / float(sp)
+            reach = [p // 2 + 4 for p in patch_zyx]  # + room for training's shifted cuts
+            sub = tuple(slice(max(0, math.floor(b.start * f) - r), math.ceil((b.stop - 1) * f) + r + 1)
+                        for b, r in zip(box, reach))
+        out.append(window(resample(hu, native_grid, float(sp), sub)[0], *hu_window))
     return out

@@ -48,7 +48,8 @@ def make_example(seed: int, card: ModelCard) -> Example:
     grid = phantom_grid(ph)
     hu = ph.hu.astype(np.float32)
     prep = prepare(hu, grid, card.input_spacing_mm, card.hu_window)
-    images = [im.astype(np.float16) for im in scan_images(hu, grid, prep, card.patch_spacings_mm, card.hu_window)]
+    images = scan_images(hu, grid, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
+    images = [im.astype(np.float16) for im in images]
     blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
                             card.candidate_min_response, card.max_candidates)
     sp = card.input_spacing_mm

@@ -59,7 +59,7 @@ def test_onnx_and_torch_give_the_same_findings(volume):
     assert onnx_be.kind == "onnx" and torch_be.kind == "torch"
     native = grid_of(volume)
     prep = prepare(volume.hu, native, card.input_spacing_mm, tuple(card.hu_window))
-    images = scan_images(volume.hu, native, prep, card.patch_spacings_mm, card.hu_window)
+    images = scan_images(volume.hu, native, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
     blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
                             card.candidate_min_response, card.max_candidates)
     a = score_candidates(images, blobs.voxels, onnx_be, card)
