@@ -1,6 +1,7 @@
 """Lung-nodule detection on a CT series: read -> 2 mm grid + lung mask -> network -> findings.
 
-The shipped model (card pipeline "candidates") scores blob candidates with a patch classifier; cards of
+The shipped model (card pipeline "candidates") scores blob candidates with a patch classifier, then scores
+its best findings again over the cube's symmetries (card `rescore_findings`); cards of
 the older "segmentation" pipeline run a U-Net over tiles and report components of its probability map.
 
 `detect_series(path_or_files)` returns a `FindingsReport` (LPS mm); `detect_main` is `tpacs detect`.
@@ -77,18 +78,23 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
     native = grid_of(vol)
     prep = prepare(vol.hu, native, card.input_spacing_mm, tuple(card.hu_window))
     if card.pipeline == "candidates":
-        images = scan_images(vol.hu, native, prep, card.patch_spacings_mm, card.hu_window)
+        images = scan_images(vol.hu, native, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
         blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
                                 card.candidate_min_response, card.max_candidates)
         t_prep = time.perf_counter()
         scores = score_candidates(images, blobs.voxels, backend, card)
+        centres = prep.grid.lps_of(blobs.voxels)
         keep = np.arange(len(scores))
-        if card.rescore_top_k > 0:  # findings come from the best K of the first pass, scored again
-            keep = np.argsort(-scores, kind="stable")[:card.rescore_top_k]
+        if card.rescore_findings > 0:
+            # The first pass's best distinct findings (a large nodule holds dozens of blob maxima; grouping
+            # them keeps it from crowding out a small one) are scored again from the candidate each was
+            # measured from; the final findings come from those.
+            first = findings_from_scores(centres, scores, blobs.diameter_mm, vol.hu, native, card.rescore_findings)
+            keep = np.array([c.source for c in first], int)
             scores = rescore_symmetric(images, blobs.voxels[keep], backend, card)
         t_net = time.perf_counter()
-        cands = findings_from_scores(prep.grid.lps_of(blobs.voxels[keep]), scores, blobs.diameter_mm[keep], vol.hu,
-                                     native, card.max_findings)
+        cands = findings_from_scores(centres[keep], scores, blobs.diameter_mm[keep], vol.hu, native,
+                                     card.max_findings)
     else:
         t_prep = time.perf_counter()
         logits = predict_logits(prep.image, backend, card, region=prep.mask)

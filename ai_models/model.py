@@ -46,9 +46,10 @@ class ModelCard:
     max_candidates: int = 3500
     patch_zyx: tuple[int, int, int] = (32, 32, 32)
     patch_spacings_mm: tuple[float, ...] = (1.0, 2.0)  # one input channel per spacing: detail, context
-    # >0: the best K candidates of the first pass are scored again as the mean over the patch's 16
-    # flips/transposes, and findings come from those K (see detect.rescore_symmetric). 0: one pass.
-    rescore_top_k: int = 0
+    # >0: a second pass. The first pass's best `rescore_findings` distinct findings are scored again as
+    # the mean over the cube's 16 flips/transposes, and findings come from those (detect.detect_volume,
+    # detect.rescore_symmetric). 0: one pass.
+    rescore_findings: int = 0
     torch_weights: str = "model.pt"
     onnx_weights: str = "model.onnx"
     trained_on: str = ("synthetic chest CT phantoms only (township-pacs ai_models.phantom): no real patient data; "
@@ -124,12 +125,12 @@ def classifier_card() -> ModelCard:
         name="tpacs-nodule-cnn", version="0.2.1",
         description=("Lung-nodule candidates from a multi-scale blob filter inside the lungs (2 mm grid), each "
                      "scored by a small 3D CNN (MONAI Classifier) on a 32 mm cube at 1 mm and a 64 mm cube at "
-                     "2 mm; findings are the best-scored candidates, measured on the scanner's own voxels; the best 64 "
-                     "candidates are scored again as the mean over the cube's 16 flips and transposes."),
+                     "2 mm; findings are the best-scored candidates, measured on the scanner's own voxels; "
+                     "the best 32 are scored again as the mean over the cube's 16 flips and transposes."),
         architecture={"kind": "monai.networks.nets.Classifier", "in_shape": [2, 32, 32, 32], "classes": 1,
                       "channels": [16, 32, 64, 128], "strides": [2, 2, 2, 2], "num_res_units": 1, "norm": "batch"},
         pipeline="candidates", output_kind="one logit per candidate (nodule probability after a sigmoid)",
-        threshold=0.5, candidate_threshold=0.0, max_findings=20, rescore_top_k=64)
+        threshold=0.5, candidate_threshold=0.0, max_findings=20, rescore_findings=32)
 
 
 def _starts(n: int, tile: int, step: int) -> list[int]:

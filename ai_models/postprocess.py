@@ -31,6 +31,7 @@ GGO_EDGE_HU, SOLID_EDGE_HU = -740.0, -410.0
 class Candidate:
     finding: Finding
     native_mask: tuple[tuple[slice, slice, slice], np.ndarray] | None  # (box on the scanner grid, bool mask)
+    source: int = -1  # findings_from_scores: index of the scored candidate it was measured from
 
 
 def classify_kind(hu_values: np.ndarray) -> str:
@@ -225,7 +226,7 @@ def findings_from_scores(centres_lps: np.ndarray, scores: np.ndarray, diameters_
         kept.append((centre, diameter / 2))
         f = Finding(center_lps_mm=tuple(float(v) for v in centre), diameter_mm=round(diameter, 2),
                     volume_mm3=round(volume, 1), score=round(float(scores[i]), 4), kind=kind)
-        out.append(Candidate(f, native_mask))
+        out.append(Candidate(f, native_mask, int(i)))
         if len(out) >= max_findings:
             break
     return out

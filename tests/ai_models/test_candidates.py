@@ -72,7 +72,7 @@ def test_second_pass_score_does_not_depend_on_cube_orientation():
     from ai_models.registry import resolve_model
 
     card = resolve_model()
-    assert card.rescore_top_k > 0  # the shipped model uses the second pass
+    assert card.rescore_findings > 0  # the shipped model uses the second pass
     backend = make_backend(card, "cpu", "onnx")
     rng = np.random.default_rng(3)
     x = rng.random((2, 2, 32, 32, 32), dtype=np.float32)
