@@ -25,7 +25,7 @@ class Candidates:
 
 
 def blob_candidates(hu: np.ndarray, region: np.ndarray, spacing_mm: float, scales_mm, min_response: float,
-                    max_n: int, merge_mm: float = 3.0) -> Candidates:
+                    max_n: int, merge_mm: float = 3.0, max_hu: float = 200.0) -> Candidates:
     """Local maxima of -sigma^2 * LoG(clipped HU) at each scale, inside `region`, strongest first.
 
     Maxima are taken per scale, not over the max across scales: a small nodule on a vessel is drowned
@@ -41,7 +41,9 @@ def blob_candidates(hu: np.ndarray, region: np.ndarray, spacing_mm: float, scale
     if box is None:
         return Candidates(np.zeros((0, 3)), np.zeros(0, np.float32), np.zeros(0))
     offset = np.array([b.start for b in box])
-    x = np.clip(hu[box], -1000.0, 200.0).astype(np.float32)  # bone and contrast would otherwise dominate
+    # Clipped above: bone and contrast would otherwise dominate; clipped at max_hu below soft tissue, a
+    # faint ground-glass nodule answers about as strongly as a vessel of its size.
+    x = np.clip(hu[box], -1000.0, max_hu).astype(np.float32)
     region = region[box]
     vox, resp, sig = [], [], []
     for s_mm in scales_mm:

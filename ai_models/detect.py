@@ -80,7 +80,8 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
     if card.pipeline == "candidates":
         images = scan_images(vol.hu, native, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
         blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
-                                card.candidate_min_response, card.max_candidates)
+                                card.candidate_min_response, card.max_candidates,
+                                max_hu=card.candidate_max_hu)
         t_prep = time.perf_counter()
         scores = score_candidates(images, blobs.voxels, backend, card)
         centres = prep.grid.lps_of(blobs.voxels)

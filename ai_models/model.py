@@ -43,6 +43,7 @@ class ModelCard:
     pipeline: str = "segmentation"
     candidate_scales_mm: tuple[float, ...] = (1.5, 2.5, 4.0, 6.5)  # LoG sigmas: nodules 5-23 mm answer best
     candidate_min_response: float = 150.0  # low, so that faint ground glass becomes a candidate too
+    candidate_max_hu: float = 200.0  # the blob filter sees HU clipped here (-500: ground glass ~ vessels)
     max_candidates: int = 3500
     patch_zyx: tuple[int, int, int] = (32, 32, 32)
     patch_spacings_mm: tuple[float, ...] = (1.0, 2.0)  # one input channel per spacing: detail, context
@@ -120,17 +121,19 @@ def build_network(card: ModelCard | None = None):
 
 
 def classifier_card() -> ModelCard:
-    """The shipped recipe's card (version 0.2): blob candidates scored by a 3D CNN classifier."""
+    """The shipped recipe's card (version 0.3): blob candidates scored by a 3D CNN classifier."""
     return ModelCard(
-        name="tpacs-nodule-cnn", version="0.2.1",
-        description=("Lung-nodule candidates from a multi-scale blob filter inside the lungs (2 mm grid), each "
+        name="tpacs-nodule-cnn", version="0.3.0",
+        description=("Lung-nodule candidates from a multi-scale blob filter inside the lungs (2 mm grid, HU clipped "
+                     "at -500 so that ground glass answers like vessels), each "
                      "scored by a small 3D CNN (MONAI Classifier) on a 32 mm cube at 1 mm and a 64 mm cube at "
                      "2 mm; findings are the best-scored candidates, measured on the scanner's own voxels; "
                      "the best 32 are scored again as the mean over the cube's 16 flips and transposes."),
         architecture={"kind": "monai.networks.nets.Classifier", "in_shape": [2, 32, 32, 32], "classes": 1,
                       "channels": [16, 32, 64, 128], "strides": [2, 2, 2, 2], "num_res_units": 1, "norm": "batch"},
         pipeline="candidates", output_kind="one logit per candidate (nodule probability after a sigmoid)",
-        threshold=0.5, candidate_threshold=0.0, max_findings=20, rescore_findings=32)
+        threshold=0.5, candidate_threshold=0.0, max_findings=20, rescore_findings=32,
+        candidate_max_hu=-500.0, candidate_min_response=50.0)
 
 
 def _starts(n: int, tile: int, step: int) -> list[int]:

@@ -49,7 +49,7 @@ def resample(hu: np.ndarray, grid: Grid, spacing_mm: float,
     direction = np.stack([grid.row_dir, grid.col_dir, grid.normal], axis=1)  # columns = axis directions
     img.SetDirection(tuple(float(v) for v in direction.ravel()))
     extent = (np.asarray(grid.shape_zyx) - 1) * src_sp
-    origin, dirs = img.GetOrigin(), img.GetDirection()
+    dirs = img.GetDirection()
     shrink = [max(1, int(spacing_mm / s + 1e-6)) for s in src_sp[::-1]]
     if any(f > 1 for f in shrink):
         img = sitk.BinShrink(img, shrink)  # keeps physical placement (origin moves to the bin centre)

@@ -51,7 +51,8 @@ def make_example(seed: int, card: ModelCard) -> Example:
     images = scan_images(hu, grid, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
     images = [im.astype(np.float16) for im in images]
     blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
-                            card.candidate_min_response, card.max_candidates)
+                            card.candidate_min_response, card.max_candidates,
+                            max_hu=card.candidate_max_hu)
     sp = card.input_spacing_mm
     nod = np.array([prep.grid.voxel_of(np.asarray(n.center_lps_mm, float)) for n in ph.nodules]).reshape(-1, 3)
     rad = np.array([n.diameter_mm / 2 for n in ph.nodules], float) / sp

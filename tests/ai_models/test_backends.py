@@ -61,7 +61,8 @@ def test_onnx_and_torch_give_the_same_findings(volume):
     prep = prepare(volume.hu, native, card.input_spacing_mm, tuple(card.hu_window))
     images = scan_images(volume.hu, native, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
     blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
-                            card.candidate_min_response, card.max_candidates)
+                            card.candidate_min_response, card.max_candidates,
+                            max_hu=card.candidate_max_hu)
     a = score_candidates(images, blobs.voxels, onnx_be, card)
     b = score_candidates(images, blobs.voxels, torch_be, card)
     assert len(a) > 20 and np.abs(a - b).max() < 1e-4

@@ -1,7 +1,8 @@
 """Candidate generation and the training command of the shipped model.
 
 - The blob filter puts a candidate on a small nodule even where it touches a larger vessel (the reason
-  maxima are taken per scale), with a size estimate that grows with the nodule.
+  maxima are taken per scale), with a size estimate that grows with the nodule; on HU clipped at -500 a
+  faint ground-glass nodule ranks ahead of the vessels around it.
 - The second pass scores a candidate the same however its cube is mirrored or turned: the 16 views form
   a closed set, so the mean over them does not depend on the orientation the scan happened to give.
 - `python -m ai_models.train` runs end to end (a tiny pool and few steps) and leaves a model folder that
@@ -41,6 +42,28 @@ def test_small_nodule_on_a_vessel_is_a_candidate():
     assert d.min() < nodule_r, f"nearest candidate {d.min():.1f} mm from the nodule centre"
     k = int(np.argmin(d))
     assert 3.5 <= c.diameter_mm[k] <= 14.0
+
+
+def test_faint_ground_glass_nodule_is_not_ranked_behind_vessels():
+    # An 8 mm ground-glass nodule (-620 HU) among ten 3 mm vessels (+40 HU): on full-range HU every
+    # vessel answers more strongly, so in a busy scan a candidate cap cuts the nodule off; with the HU
+    # clipped at -500 the vessels lose most of their contrast and the nodule ranks first.
+    shapes = [lambda z, y, x, k=k: (y - 12.0 - 10 * k) ** 2 + (x - 20.0) ** 2 <= 1.5 ** 2 for k in range(10)]
+    hu = _lung_with(shapes)
+    g = (np.mgrid[0:40, 0:60, 0:60].astype(float) * SP - np.array([40.0, 60.0, 80.0])[:, None, None, None])
+    hu[(g ** 2).sum(axis=0) <= 4.0 ** 2] = -620.0
+    region = np.ones(hu.shape, bool)
+
+    def rank_of_nodule(max_hu, min_response):
+        c = blob_candidates(hu, region, SP, (1.5, 2.5, 4.0, 6.5), min_response, 1000, max_hu=max_hu)
+        d = np.linalg.norm(c.voxels * SP - np.array([40.0, 60.0, 80.0]), axis=1)
+        on_it = np.flatnonzero(d < 4.0)
+        return int(on_it[0]) if len(on_it) else None, len(c.voxels)
+
+    full_rank, n_full = rank_of_nodule(200.0, 150.0)
+    clipped_rank, n_clipped = rank_of_nodule(-500.0, 50.0)
+    assert full_rank is None or full_rank >= n_full // 2, (full_rank, n_full)  # why the clip is there
+    assert clipped_rank is not None and clipped_rank < 3, (clipped_rank, n_clipped)
 
 
 def test_size_estimate_follows_the_nodule():
