@@ -5,7 +5,7 @@ kind (solid, part-solid, ground-glass, juxtapleural), size (3-30 mm), slice thic
 pixel size, noise and body size (`random_phantom`). Training seeds are `seed * 1_000_000 + i`; held-out
 evaluation seeds start at `HELD_OUT_SEED_BASE` and are never used here.
 
-- Default: the shipped recipe, the candidate classifier of model 0.2 (`ai_models.train_classifier`;
+- Default: the shipped recipe, the candidate classifier of model 0.3 (`ai_models.train_classifier`;
   about 25 minutes on 2 CPU cores). Writes model.pt, model.onnx and model_card.json to --out (default:
   the package's weights folder).
 - `--arch unet --out DIR`: the version 0.1 U-Net (segmentation pipeline): stage 1, 1000 steps from a

@@ -1,4 +1,4 @@
-"""Train the shipped candidate classifier (model 0.2) on synthetic phantoms.
+"""Train the shipped candidate classifier (model 0.3) on synthetic phantoms.
 
 Called by `python -m ai_models.train` (the shipped recipe). Each training phantom goes through exactly
 what the detector does: `prepare` (2 mm grid, lung region), `scan_images` (1 mm and 2 mm windowed
