@@ -115,6 +115,15 @@ def make_batch(samples, rng, card: ModelCard, n_pos: int, n_neg: int, small_weig
     return np.stack(xs)[:, None], np.stack(ys)[:, None].astype(np.float32)
 
 
+def optimiser_step(loss, opt, sched) -> float:
+    """One gradient step and one scheduler step; the loss as a float (for the running average)."""
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    sched.step()
+    return float(loss.detach())
+
+
 def export(net, card: ModelCard, out: Path, meta: dict, example_shape: tuple[int, ...] | None = None,
            input_name: str = "image", dynamic_axes: dict | None = None) -> None:
     """Torch weights, their ONNX export and the card (with `meta` as its training record) into `out`.
@@ -199,8 +208,7 @@ def main_unet(argv: list[str]) -> int:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="tpacs_train_stage1_") as tmp:
-            stage1 = [a for a in (argv if argv is not None else sys.argv[1:])]
-            rc = main_unet(_replace_arg(stage1, "--out", tmp) + ["--stage2-steps", "0"])
+            rc = main_unet(_replace_arg(argv, "--out", tmp) + ["--stage2-steps", "0"])
             if rc:
                 return rc
             stage2 = ["--seed", str(args.seed + 1), "--steps", str(args.stage2_steps), "--lr", "1e-3",
@@ -253,12 +261,7 @@ def main_unet(argv: list[str]) -> int:
             samples[int(rng.integers(len(samples)))] = new_sample()
         x, y = make_batch(samples, rng, card, args.batch_pos, args.batch_neg, args.small_weight)
         logits = net(torch.from_numpy(x))
-        loss = loss_fn(logits, torch.from_numpy(y))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        lv = float(loss.detach())
+        lv = optimiser_step(loss_fn(logits, torch.from_numpy(y)), opt, sched)
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         if step % 20 == 0:
             print(f"step {step}/{args.steps} loss {ema:.4f} lr {sched.get_last_lr()[0]:.2e} "

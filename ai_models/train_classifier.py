@@ -159,7 +159,7 @@ def main(argv: list[str]) -> int:
 
     import torch
 
-    from ai_models.train import HELD_OUT_SEED_BASE, export
+    from ai_models.train import HELD_OUT_SEED_BASE, export, optimiser_step
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -193,12 +193,7 @@ def main(argv: list[str]) -> int:
             mined.append(dict(m, step=step))
             print(f"hard negatives at step {step}: {m}", flush=True)
         x = np.stack([pool.positive(rng, card) for _ in range(n_pos)] + [pool.negative(rng, card) for _ in range(n_neg)])
-        loss = loss_fn(net(torch.from_numpy(x)), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        lv = float(loss.detach())
+        lv = optimiser_step(loss_fn(net(torch.from_numpy(x)), y), opt, sched)
         ema = lv if ema is None else 0.98 * ema + 0.02 * lv
         if step % 50 == 0:
             print(f"step {step}/{args.steps} loss {ema:.4f} lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f} s",
