@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ai_models.detect import detect_series
-from ai_models.findings import FindingsReport, lung_rads_category
+from ai_models.findings import FindingsReport
 from ai_models.phantom import write_phantom
 from ai_models.train import HELD_OUT_SEED_BASE
 
@@ -47,7 +47,7 @@ def test_tpacs_detect_finds_heldout_nodules(heldout_ct, tmp_path):
     findings = report.findings
     assert findings == sorted(findings, key=lambda f: -f.score)
     for f in findings:
-        assert f.lung_rads == lung_rads_category(f.diameter_mm, f.kind)
+        assert f.lung_rads == f.category()
     targets = [n for n in truth["nodules"] if n["diameter_mm"] >= MEDIUM_MM]
     assert targets
     problems = []

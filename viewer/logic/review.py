@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ai_models.findings import KINDS, Finding, FindingsReport, ModelInfo, lung_rads_category
+from ai_models.findings import KINDS, Finding, FindingsReport, ModelInfo
 
 # Diameters a reader can type: below this is not a measurable nodule, above is a mass, not a nodule
 # typo guard (the SR would carry it to the county).
@@ -110,8 +110,10 @@ class Review:
             item.original_diameter_mm = f.diameter_mm
         old = f.diameter_mm
         f.volume_mm3 = (f.volume_mm3 * (d / old) ** 3) if (old > 0 and f.volume_mm3 > 0) else math.pi / 6 * d ** 3
+        if f.mean_diameter_mm and old > 0:  # the reader measured the long axis; the mean follows its ratio
+            f.mean_diameter_mm *= d / old
         f.diameter_mm = d
-        f.lung_rads = lung_rads_category(d, f.kind)
+        f.lung_rads = f.category()
         self.set_decision(i, True)
         self.dirty = True
         return f
