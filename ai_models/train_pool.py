@@ -185,10 +185,28 @@ def versions_of(bg: Background, hu: np.ndarray):
     return [base] + [thicken_volume(base, t) for t in bg.thicken_to]
 
 
+LOW_DOSE_P, LOW_DOSE_SIGMA_HU = 0.5, (10.0, 45.0)
+
+
+def add_noise(hu: np.ndarray, sigma_hu: float, rng: np.random.Generator) -> None:
+    """More noise, correlated in plane as a reconstruction kernel makes it (in place): a lower-dose scan
+    of the same anatomy (screening CT is low dose; the training scans are not)."""
+    from scipy import ndimage as ndi
+
+    corr = float(rng.uniform(0.5, 1.2))
+    for k in range(hu.shape[0]):  # slice by slice: a whole 1 mm chest at once would need another GiB
+        n = ndi.gaussian_filter(rng.normal(size=hu.shape[1:]).astype(np.float32), corr)
+        hu[k] += n * (sigma_hu / max(float(n.std()), 1e-6))
+
+
 def real_examples(key: str, round_seed: int, card: ModelCard, root: Path) -> list[Example]:
-    """One insertion round on a training background: the scan with nodules inserted, and its reslicings."""
+    """One insertion round on a training background: the scan with nodules inserted (half the rounds made
+    noisier, as at low dose), and its reslicings."""
     bg = background(key, root, card)
-    hu, nodules, kinds = insert_round(bg, np.random.default_rng(round_seed), root)
+    rng = np.random.default_rng(round_seed)
+    hu, nodules, kinds = insert_round(bg, rng, root)
+    if rng.random() < LOW_DOSE_P:
+        add_noise(hu, float(rng.uniform(*LOW_DOSE_SIGMA_HU)), rng)
     return [example_from_volume(v.hu, grid_of(v), card, nodules, bg.ignore, round_seed, "real",
                                 f"{key} {v.effective_thickness_mm:g} mm round {round_seed}", kinds)
             for v in versions_of(bg, hu)]
