@@ -73,7 +73,7 @@ def rescore_symmetric(images: list[np.ndarray], voxels: np.ndarray, backend, car
 
 def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = False, timings: dict | None = None):
     """Findings on a loaded volume; with_masks also returns a label volume on the scanner grid
-    (uint8 or uint16; value i+1 marks finding i), the form `dicom_results.write_results` accepts."""
+    (uint8 or uint16; value i+1 marks finding i), the form `dicom_objects.ai_results.write_results` accepts."""
     t = time.perf_counter()
     native = grid_of(vol)
     prep = prepare(vol.hu, native, card.input_spacing_mm, tuple(card.hu_window))

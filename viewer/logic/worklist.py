@@ -347,7 +347,7 @@ def newest_findings(sr_paths: list[Path], seg_paths: list[Path] = ()):
 
     An object that is not ours (or is broken) is skipped with a log line: the images still open.
     """
-    from ai_models.dicom_results import findings_from_sr
+    from dicom_objects.measurement_report_reader import findings_from_sr
 
     for p in sr_paths:
         try:
@@ -356,7 +356,7 @@ def newest_findings(sr_paths: list[Path], seg_paths: list[Path] = ()):
             log.info("no findings read from %s: %s", p, exc)
     for p in seg_paths:
         try:
-            from ai_models.dicom_results import findings_from_seg
+            from dicom_objects.segmentation import findings_from_seg
 
             report = findings_from_seg(Path(p))
         except Exception as exc:  # noqa: BLE001
