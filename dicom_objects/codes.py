@@ -49,7 +49,7 @@ VOLUME_TO_MM3 = {"mm3": 1.0, "cm3": 1000.0, "ml": 1000.0, "mL": 1000.0, "ul": 1.
 def private_scheme_item() -> Dataset:
     item = Dataset()
     item.CodingSchemeDesignator = PRIVATE_SCHEME
-    item.CodingSchemeName = "township-pacs lung nodule codes"
+    item.CodingSchemeName = "township-pacs private codes"
     item.CodingSchemeResponsibleOrganization = "township-pacs project"
     return item
 

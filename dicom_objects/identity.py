@@ -9,6 +9,7 @@ MANUFACTURER = "township-pacs"
 CHARSET = "ISO_IR 192"
 # Series numbers of the objects we add to a study: high, so they sort after the scanner's series.
 SERIES_NUMBER_SR, SERIES_NUMBER_SEG, SERIES_NUMBER_GSPS, SERIES_NUMBER_REVIEW = 901, 902, 903, 904
+SERIES_NUMBER_REPORT, SERIES_NUMBER_REPORT_PDF = 905, 906
 
 
 def software_version() -> str:

@@ -20,7 +20,14 @@ REPORT_CONCEPT = ("18748-4", "LN", "Diagnostic Imaging Report")
 STATES = ("unread", "claimed", "preliminary", "final", "amended")
 
 
+ENCAPSULATED_DOCUMENT_PREFIX = "1.2.840.10008.5.1.4.1.1.104."
+
+
 def is_report(ds) -> bool:
+    """A report SR. The printed report (an Encapsulated PDF with the same document title) is not one: it
+    carries no completion flag and must not count as a version of the report."""
+    if str(ds.get("SOPClassUID", "")).startswith(ENCAPSULATED_DOCUMENT_PREFIX) or str(ds.get("Modality", "")) == "DOC":
+        return False
     seq = ds.get("ConceptNameCodeSequence") or []
     if not seq:
         return False
