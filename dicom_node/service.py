@@ -30,6 +30,7 @@ from pydicom.uid import (
 )
 from pynetdicom import AE, PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION, evt
 
+from dicom_node import schema
 from dicom_node.archive import Archive, ArchiveError
 from dicom_node.config import storage_path
 from dicom_node.pipeline import Pipeline
@@ -148,7 +149,11 @@ class Node:
         self.cfg = cfg
         self.config = cfg
         node = cfg["node"]
-        self.archive = Archive(storage_path(cfg), on_conflict=node.get("on_conflict", "keep_first"))
+        self.archive = Archive(storage_path(cfg), on_conflict=node.get("on_conflict", "keep_first"), check=False)
+        try:  # browsable at once when current (or new); an older index waits for start() to upgrade it
+            self.archive.check()
+        except schema.SchemaError:
+            pass
         self.stable_listeners: list[Callable[[str], None]] = []
         self.ready_listeners: list[Callable[[str], None]] = []
         self.pipeline = Pipeline(self.archive, cfg, self._on_ready)
@@ -324,6 +329,13 @@ class Node:
 
     def start(self) -> None:
         self._take_lock()
+        try:  # the node alone upgrades the index, once, under its lock, before anything reads it
+            schema.upgrade(self.archive.db_path)
+            self.archive.check()
+        except schema.SchemaError as exc:
+            self._lock_fh.close()
+            self._lock_fh = None
+            raise NodeError(str(exc)) from exc
         self.archive.clean_tmp()
         if self._running_marker.exists():
             log.warning("the previous node run did not stop cleanly; checking the archive for unindexed files")

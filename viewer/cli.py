@@ -112,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a clear one-line error for the user; details with -v
         from dicom_node.config import ConfigError
+        from dicom_node.schema import SchemaError
 
-        if isinstance(exc, (ConfigError, FileNotFoundError, ValueError)) and not args.verbose:
+        if isinstance(exc, (ConfigError, SchemaError, FileNotFoundError, ValueError)) and not args.verbose:
             print(f"tpacs: error: {exc}", file=sys.stderr)
             return 2
         raise

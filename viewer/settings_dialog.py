@@ -1,7 +1,8 @@
 """Settings: node AE title/port, allowed peers, the county destination, model and device, language.
 
 Everything is validated before anything is written; invalid input shows what is wrong and saves nothing.
-Saved with dicom_node.config.save_config (validated again there) to the user's config file.
+Saved with dicom_node.config.save_changes: only what was changed goes into the user's config file (the
+rest keeps following the defaults), validated again there, and the file is readable by the user alone.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QVBoxLayout)
 
-from dicom_node.config import ConfigError, save_config, user_config_path, validate_config
+from dicom_node.config import ConfigError, save_changes, user_config_path, validate_config
 from viewer.i18n import LANGUAGES, normalize_language
 from viewer.logic.review import ReviewError, check_reviewer
 
@@ -292,7 +293,7 @@ class SettingsDialog(QDialog):
         if errors:
             return False
         try:
-            save_config(new, self.save_path)
+            save_changes(self.cfg, new, self.save_path)
         except (ConfigError, OSError) as exc:
             self.last_errors = [str(exc)]
             return False
