@@ -131,12 +131,18 @@ RANGES: dict[str, tuple] = {
     "viewer.window_size": (200, 16384),
     "viewer.screenshot_timeout_s": (1, None),
     "viewer.screenshot_settle_s": (0, 60),
+    "reports.validity_days": (0, 3650),
+    "reports.key_images": (0, 8),
+    "reports.pull_interval_s": (1, 86400),
+    "reports.pull_window_days": (1, 3650),
 }
 CHOICES: dict[str, tuple] = {
     "node.on_conflict": ("keep_first", "replace"),
     "ai.device": ("auto", "cpu", "cuda"),
     "viewer.language": ("zh_CN", "en"),
     "logging.level": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+    "reports.category_system": ("c_lung_rads", "lung_rads_2022"),
+    "reports.language": ("zh_CN", "en"),
 }
 CHECKS: dict[str, Callable[[Any], str]] = {
     "node.ae_title": ae_title_problem,

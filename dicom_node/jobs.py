@@ -213,6 +213,15 @@ class JobQueue:
                 self._audit(con, job, sop_instance_uid, status, audit, now)
             con.execute("COMMIT")
 
+    def mark_held(self, destination: str, study_uid: str, sop_instance_uids: Iterable[str]) -> None:
+        """Objects that came from `destination` (a report from the county): it holds them already, so
+        forwarding never sends them back (recorded as delivered by no job, status 0)."""
+        now = self.clock()
+        with self._conn() as con:
+            con.executemany("INSERT OR IGNORE INTO forward_deliveries (destination, sop_instance_uid, study_uid, "
+                            "job_id, status, delivered_at) VALUES (?,?,?,0,0,?)",
+                            [(destination, u, study_uid, now) for u in sop_instance_uids])
+
     def audit(self, job: Job, sop_instance_uid: str, status: int | None, audit: dict) -> None:
         with self._conn() as con:
             self._audit(con, job, sop_instance_uid, status, audit, self.clock())

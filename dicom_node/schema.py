@@ -21,7 +21,7 @@ Adding a migration (a one-function job)
     def _report_pulls(con: sqlite3.Connection) -> None:
         \"\"\"What this version adds, in one line.\"\"\"
         run_script(con, '''
-            CREATE TABLE report_pulls (...);
+            CREATE TABLE report_pull_sources (...);
             CREATE INDEX report_pulls_study ON report_pulls (study_uid);
         ''')
 Put it at the end of this module with the next free number. Write plain CREATE/ALTER statements (no
@@ -306,3 +306,45 @@ def _release_0_1_0(con: sqlite3.Connection) -> None:
     cols = {r[1] for r in con.execute("PRAGMA table_info(forward_deliveries)")}
     if "committed_at" not in cols:
         con.execute("ALTER TABLE forward_deliveries ADD COLUMN committed_at REAL")
+
+
+@migration(2)
+def _reports_at_the_township(con: sqlite3.Connection) -> None:
+    """Reports that came home (dicom_node.report_inbox) and the state of pulling them (dicom_node.report_pull)."""
+    run_script(con, """
+    CREATE TABLE reports_received (
+        sop_instance_uid  TEXT PRIMARY KEY,
+        study_uid         TEXT NOT NULL,
+        kind              TEXT NOT NULL,                -- sr (the report) | pdf (its printed form)
+        state             TEXT NOT NULL DEFAULT '',     -- this version: preliminary | final | amended
+        author            TEXT NOT NULL DEFAULT '',
+        verifier          TEXT NOT NULL DEFAULT '',
+        critical          INTEGER NOT NULL DEFAULT 0,
+        signed_at         TEXT NOT NULL DEFAULT '',     -- the report's content date/time, ISO 8601
+        received_at       REAL NOT NULL,
+        source            TEXT NOT NULL,                -- pull:<destination> | push:<calling AE>
+        notified_at       REAL
+    );
+    CREATE INDEX reports_received_study ON reports_received (study_uid);
+    CREATE TABLE report_pull_sources (
+        source       TEXT PRIMARY KEY,                  -- the forwarding destination pulled from
+        state        TEXT NOT NULL,                     -- ok | failed
+        attempts     INTEGER NOT NULL DEFAULT 0,        -- failed looks in a row
+        next_try_at  REAL NOT NULL,
+        last_error   TEXT NOT NULL DEFAULT '',
+        last_ok_at   REAL,
+        updated_at   REAL NOT NULL
+    );
+    CREATE TABLE report_pull_studies (
+        source            TEXT NOT NULL,
+        study_uid         TEXT NOT NULL,
+        remote_instances  INTEGER NOT NULL DEFAULT -1,  -- the study's instances at the county when last looked
+        checked_at        REAL NOT NULL,
+        PRIMARY KEY (source, study_uid)
+    );
+    CREATE TABLE report_pull_skipped (                  -- objects at the county that are not reports to fetch
+        source            TEXT NOT NULL,
+        sop_instance_uid  TEXT NOT NULL,
+        PRIMARY KEY (source, sop_instance_uid)
+    );
+    """)

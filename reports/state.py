@@ -40,7 +40,8 @@ def is_verified(ds) -> bool:
             and str(ds.get("CompletionFlag", "")).upper() == "COMPLETE")
 
 
-def _when(ds) -> tuple[str, str, int]:
+def signed_order(ds) -> tuple[str, str, int]:
+    """Sort key of report versions: content date and time, then instance number."""
     n = ds.get("InstanceNumber")
     try:
         num = int(n) if n not in (None, "") else 0
@@ -59,7 +60,7 @@ class ReportState:
 
 def study_report_state(headers: Iterable) -> ReportState:
     """The state of one study from the headers of its SR instances (non-reports are ignored)."""
-    reports = sorted((ds for ds in headers if is_report(ds)), key=_when)
+    reports = sorted((ds for ds in headers if is_report(ds)), key=signed_order)
     if not reports:
         return ReportState("unread")
     newest = reports[-1]

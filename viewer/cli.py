@@ -53,6 +53,13 @@ def _cmd_jobs(args: argparse.Namespace) -> int:
     return jobs_main(cfg, args.action, args.job_id)
 
 
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from dicom_node.config import load_config
+    from reports.cli import reports_main
+
+    return reports_main(load_config(args.config), as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpacs", description="township-pacs: DICOM node, AI pre-annotation and viewer")
     p.add_argument("--version", action="version", version=f"tpacs {__version__}")
@@ -99,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     j.add_argument("job_id", nargs="?", type=int)
     j.set_defaults(func=_cmd_jobs)
+
+    rs = sub.add_parser("reports", help="the reports received from the county (township)")
+    rs.add_argument("--config", type=Path)
+    rs.add_argument("--json", action="store_true", help="print JSON (DESIGN.md)")
+    rs.set_defaults(func=_cmd_reports)
     return p
 
 
