@@ -135,6 +135,7 @@ RANGES: dict[str, tuple] = {
     "reports.key_images": (0, 8),
     "reports.pull_interval_s": (1, 86400),
     "reports.pull_window_days": (1, 3650),
+    "reports.amendment_check_s": (1, None),
 }
 CHOICES: dict[str, tuple] = {
     "node.on_conflict": ("keep_first", "replace"),

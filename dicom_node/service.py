@@ -390,6 +390,9 @@ class Node:
         self._fsync_pool.shutdown(wait=True)
         self.stability.stop()
         self.pipeline.stop()
+        puller = getattr(self, "report_puller", None)
+        if puller is not None:
+            puller.stop()
         fw = getattr(self, "forwarder", None)
         if fw is not None and hasattr(fw, "stop"):
             try:

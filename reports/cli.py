@@ -32,3 +32,112 @@ def reports_main(cfg: dict, as_json: bool = False, out=None) -> int:
         out.write(f"{mark}{STATE_WORDS.get(r.state, r.state):<14} {person_name(r.patient_name) or '?':<8} {r.study_uid}  "
                   f"{person_name(r.author)} / {person_name(r.verifier) or '-'}  {d['received_at']}\n")
     return 0
+
+
+class _Refused(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def outbox_dir(cfg: dict):
+    """Where signed reports wait until the county PACS has them: `[reports] outbox`, else the data folder."""
+    from pathlib import Path
+
+    from dicom_node.config import user_data_dir
+
+    configured = cfg.get("reports", {}).get("outbox")
+    return Path(configured) if configured else user_data_dir() / "report_outbox"
+
+
+def _find_study(sources, study_uid: str):
+    """The first county source that holds the study (its RemoteStudy), or a refusal."""
+    from dicom_node.sources import SourceError
+
+    errors = []
+    for src in sources:
+        try:
+            if src.find_studies(study_uid=study_uid):
+                return src
+        except SourceError as exc:
+            errors.append(str(exc))
+    if errors and len(errors) == len(sources):
+        raise _Refused(4, "no county PACS could be asked: " + "; ".join(errors))
+    raise _Refused(2, f"unknown study {study_uid}: no county PACS in the config holds it")
+
+
+def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
+    """File a report as the editor would: fetch the study, draft from its AI findings, fill in REPORT.json,
+    apply the sign-off rules, store the SR (and PDF) on the county PACS. Returns what was filed."""
+    import shutil
+    import tempfile
+
+    from dicom_node.sources import sources_from_config
+    from reports.filing import ReportSession
+    from reports.model import ReportError, report_from_json
+    from reports.signoff import SignOffError
+    from reports.study import StudyContext
+
+    try:
+        report_from_json(data, study_uid)  # bad input is refused before anything goes over the network
+    except ReportError as exc:
+        raise _Refused(2, str(exc)) from exc
+    sources = sources_from_config(cfg)
+    if not sources:
+        raise _Refused(2, "no county PACS in the config ([[county.sources]])")
+    try:
+        src = _find_study(sources, study_uid)
+        outbox = outbox_dir(cfg)
+        outbox.mkdir(parents=True, exist_ok=True)
+        work = tempfile.mkdtemp(prefix="study-", dir=outbox)
+        try:
+            src.fetch_study(study_uid, work)
+            ctx = StudyContext.from_folder(work)
+            session = ReportSession(ctx, cfg)
+            template = (data.get("template") if isinstance(data, dict) else None) or None
+            report = report_from_json(data, study_uid, session.draft(template=template,
+                                                                     system=data.get("category_system") or None,
+                                                                     language=data.get("language") or None))
+            try:
+                filed = session.file(report, report.stage)
+            except SignOffError as exc:
+                raise _Refused(3, str(exc)) from exc
+            paths = filed.save(outbox / study_uid)
+            stored = src.store(paths)
+            if not stored.ok:
+                raise _Refused(4, f"{src.name} did not store the report (kept in {outbox / study_uid}): "
+                                  + "; ".join(f"{k}: {v}" for k, v in stored.failed.items()))
+            shutil.rmtree(outbox / study_uid, ignore_errors=True)
+            return {"study_uid": study_uid, "state": filed.state, "sr": str(filed.sr.SOPInstanceUID),
+                    "pdf": str(filed.pdf.SOPInstanceUID) if filed.pdf is not None else None, "pacs": src.name}
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    finally:
+        for s in sources:
+            s.close()
+
+
+def report_main(cfg: dict, study_uid: str, report_json, out=None, err=None) -> int:
+    """`tpacs report STUDY_UID --from REPORT.json`: 0 filed; 2 bad input or unknown study; 3 refused by
+    the sign-off rules; 4 the county PACS could not be reached or did not store it."""
+    from pathlib import Path
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        text = Path(report_json).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        err.write(f"tpacs report: error: cannot read {report_json}: {exc}\n")
+        return 2
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        err.write(f"tpacs report: error: {report_json} is not valid JSON: {exc}\n")
+        return 2
+    try:
+        result = file_report(cfg, study_uid, data)
+    except _Refused as exc:
+        err.write(f"tpacs report: refused: {exc}\n")
+        return exc.code
+    json.dump(result, out, ensure_ascii=False)
+    out.write("\n")
+    return 0

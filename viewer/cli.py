@@ -60,6 +60,13 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     return reports_main(load_config(args.config), as_json=args.json)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dicom_node.config import load_config
+    from reports.cli import report_main
+
+    return report_main(load_config(args.config), args.study_uid, args.report_json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpacs", description="township-pacs: DICOM node, AI pre-annotation and viewer")
     p.add_argument("--version", action="version", version=f"tpacs {__version__}")
@@ -106,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     j.add_argument("job_id", nargs="?", type=int)
     j.set_defaults(func=_cmd_jobs)
+
+    r = sub.add_parser("report", help="file a report for a study on the county PACS, as the editor would")
+    r.add_argument("study_uid")
+    r.add_argument("--from", dest="report_json", type=Path, required=True, help="REPORT.json (DESIGN.md)")
+    r.add_argument("--config", type=Path)
+    r.set_defaults(func=_cmd_report)
 
     rs = sub.add_parser("reports", help="the reports received from the county (township)")
     rs.add_argument("--config", type=Path)

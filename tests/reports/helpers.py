@@ -1,6 +1,7 @@
 """A chest CT study with AI findings, as the county station holds it: the phantom's images plus the AI's SR."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pydicom
@@ -32,3 +33,14 @@ def ct_study_files(ct_phantom_small, tmp_path_factory) -> list[Path]:
     sr = write_results(ai_findings(ct_phantom_small), headers)[0]
     sr.save_as(out / "ai_sr.dcm", enforce_file_format=True)
     return dicom_files(ct_phantom_small) + [out / "ai_sr.dcm"]
+
+
+def wait_until(pred, timeout: float = 60.0, what: str = ""):
+    """pred()'s first true value, polled every 0.25 s; AssertionError naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = pred()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")

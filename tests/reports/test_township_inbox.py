@@ -16,20 +16,12 @@ from reports.filing import ReportSession
 from reports.model import CriticalResult
 from reports.study import StudyContext
 from tests.node_helpers import copy_with_new_uids, running_node
+from tests.reports.helpers import wait_until as _wait
 
 
 def _storescu(node, files, aet="COUNTY_PACS"):
     return subprocess.run(["storescu", "-R", "-aet", aet, "-aec", node.aet, "127.0.0.1", str(node.port),
                            *map(str, files)], capture_output=True, text=True, timeout=120)
-
-
-def _wait(pred, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _file(files, tmp_path, name, **changes):
@@ -51,7 +43,7 @@ def test_pushed_reports_of_our_study_come_in_and_others_are_refused(ct_study_fil
         assert _storescu(node, ct_study_files, aet="MOBILE_CT").returncode == 0
         archive = node.archive()
         study_uid = str(StudyContext.from_files(ct_study_files[:1]).study_uid)
-        assert _wait(lambda: (archive.study(study_uid) or archive.study("x")) and archive.study(study_uid).stable_at)
+        _wait(lambda: (s := archive.study(study_uid)) is not None and s.stable_at, 30, "the study stable")
         stable_at = archive.study(study_uid).stable_at
         n_before = archive.study(study_uid).num_instances
 
