@@ -53,6 +53,13 @@ def _cmd_jobs(args: argparse.Namespace) -> int:
     return jobs_main(cfg, args.action, args.job_id)
 
 
+def _cmd_worklist(args: argparse.Namespace) -> int:
+    from county.cli import worklist_main
+    from dicom_node.config import load_config
+
+    return worklist_main(load_config(args.config), as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpacs", description="township-pacs: DICOM node, AI pre-annotation and viewer")
     p.add_argument("--version", action="version", version=f"tpacs {__version__}")
@@ -99,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     j.add_argument("job_id", nargs="?", type=int)
     j.set_defaults(func=_cmd_jobs)
+
+    w = sub.add_parser("worklist", help="the county worklist (county reading station), in reading order")
+    w.add_argument("--config", type=Path)
+    w.add_argument("--json", action="store_true", help="JSON: {\"studies\": [...]} (UTF-8, ISO 8601 times)")
+    w.set_defaults(func=_cmd_worklist)
     return p
 
 
