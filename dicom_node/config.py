@@ -86,9 +86,48 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
 def validate_config(cfg: dict) -> list[str]:
     """Raise ConfigError naming the first bad keys; log and return the warnings (config_schema)."""
     warnings = config_schema.validate(cfg)
+    validate_county(cfg)
     for w in warnings:
         log.warning("configuration: %s", w)
     return warnings
+
+
+ROLES = ("township", "county")
+
+
+def validate_county(cfg: dict) -> None:
+    """[viewer] role and the [county] section (the reading station); each source as a source is built."""
+    role = cfg.get("viewer", {}).get("role", "township")
+    if role not in ROLES:
+        raise ConfigError(f"viewer.role must be 'township' or 'county', got {role!r}")
+    county = cfg.get("county", {})
+    for key in ("worklist_days", "refresh_s", "ageing_step_min", "cache_max_gb", "claim_ttl_s", "prefetch",
+                "fetch_parallel", "http_timeout_s"):
+        v = county.get(key)
+        if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0):
+            raise ConfigError(f"county.{key} must be a number >= 0, got {v!r}")
+    if county.get("claims", "auto") not in ("auto", "orthanc-labels", "folder"):
+        raise ConfigError("county.claims must be 'auto', 'orthanc-labels' or 'folder'")
+    for name, minutes in (county.get("turnaround_min") or {}).items():
+        if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or minutes <= 0:
+            raise ConfigError(f"county.turnaround_min.{name} must be a number of minutes > 0, got {minutes!r}")
+    names = set()
+    for i, entry in enumerate(county.get("sources") or []):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"county.sources[{i}] must be a table")
+        if entry.get("name") in names:
+            raise ConfigError(f"county.sources[{i}]: duplicate source name {entry.get('name')!r}")
+        names.add(entry.get("name"))
+        for key in ("ca", "cert", "key"):
+            f = (entry.get("tls") or {}).get(key) or (entry.get(key) if key == "ca" else None)
+            if f and not Path(f).is_file():
+                raise ConfigError(f"county.sources[{i}] ({entry.get('name')}): {key} file not found: {f}")
+        from dicom_node.sources import source_from_entry
+
+        try:
+            source_from_entry(entry, cfg).close()
+        except ConfigError as exc:
+            raise ConfigError(f"county.sources[{i}]: {exc}") from exc
 
 
 def storage_path(cfg: dict) -> Path:

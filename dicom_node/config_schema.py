@@ -143,6 +143,8 @@ CHOICES: dict[str, tuple] = {
     "viewer.language": ("zh_CN", "en"),
     "logging.level": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
     "reports.category_system": ("c_lung_rads", "lung_rads_2022"),
+    "viewer.role": ("township", "county"),
+    "county.claims": ("auto", "orthanc-labels", "folder"),
     "reports.language": ("zh_CN", "en"),
 }
 CHECKS: dict[str, Callable[[Any], str]] = {
@@ -151,6 +153,7 @@ CHECKS: dict[str, Callable[[Any], str]] = {
 MAPS: dict[str, Spec] = {
     "stability.per_calling_ae": Num(0, 86400),
     "move_destinations": Table(fields={"host": Str(), "port": Int(1, 65535)}, required=("host", "port")),
+    "county.turnaround_min": Num(0.001, None),
 }
 ITEMS: dict[str, Table] = {}
 
@@ -209,6 +212,10 @@ RULE = Table(fields={"destination": Str(), "modalities": ListOf(Str()), "calling
 register_items("node.allowed_peers", PEER)
 register_items("forwarding.destinations", DESTINATION)
 register_items("forwarding.rules", RULE)
+# The county station's PACS: a forwarding destination's keys, DICOMweb by its own name, and how to retrieve
+# (dicom_node.sources.source_from_entry checks the rest).
+register_items("county.sources", DESTINATION.but(kind=Choice("dicom", "dicomweb", "stow"), retrieve=Choice("get", "move"),
+                                                 move_port=Int(1, 65535), orthanc_url=Str()))
 
 
 # ------------------------------------------------------------------------------------ derivation

@@ -67,6 +67,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report_main(load_config(args.config), args.study_uid, args.report_json)
 
 
+def _cmd_worklist(args: argparse.Namespace) -> int:
+    from county.cli import worklist_main
+    from dicom_node.config import load_config
+
+    return worklist_main(load_config(args.config), as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpacs", description="township-pacs: DICOM node, AI pre-annotation and viewer")
     p.add_argument("--version", action="version", version=f"tpacs {__version__}")
@@ -124,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("--config", type=Path)
     rs.add_argument("--json", action="store_true", help="print JSON (DESIGN.md)")
     rs.set_defaults(func=_cmd_reports)
+
+    w = sub.add_parser("worklist", help="the county worklist (county reading station), in reading order")
+    w.add_argument("--config", type=Path)
+    w.add_argument("--json", action="store_true", help="JSON: {\"studies\": [...]} (UTF-8, ISO 8601 times)")
+    w.set_defaults(func=_cmd_worklist)
     return p
 
 

@@ -27,6 +27,8 @@ The interface every source implements (other packages code against these names):
     simply does not return it (callers read the header then).
 ``find_instances_of_studies(study_uids, *, modality, keys=()) -> dict[str, list[Dataset]]``
     the same for many studies at once (UID-list matching, in batches): what the worklist uses.
+``find_series_of_studies(study_uids) -> dict[str, list[Dataset]]``
+    series-level rows of many studies at once (the worklist's township attribution).
 ``fetch_study(study_uid, dest_dir, *, series_uids=None, sop_uids=None, progress=None) -> FetchResult``
     retrieves into `dest_dir` as `<SOPInstanceUID>.dcm` Part 10 files, each written as it arrives
     (temporary name, then renamed: a file there is whole). What already lies in dest_dir is not fetched
@@ -187,6 +189,10 @@ class RemoteSource:
         else:
             series = None
         return self._find_instances(study_uid, series, keys)
+
+    def find_series_of_studies(self, study_uids: Iterable[str]) -> dict[str, list[Dataset]]:
+        """Series-level rows (SERIES_KEYS) of many studies at once."""
+        return {u: self.find_series(u) for u in study_uids}
 
     def find_instances_of_studies(self, study_uids: Iterable[str], *, modality: str,
                                   keys: Iterable[str] = ()) -> dict[str, list[Dataset]]:

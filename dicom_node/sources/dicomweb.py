@@ -125,6 +125,16 @@ class DicomwebSource(RemoteSource):
                               get_remaining=True)
         return out
 
+    def find_series_of_studies(self, study_uids):
+        """One QIDO-RS series query across studies, kept to the studies asked."""
+        out = {u: [] for u in study_uids}
+        for ds in self._qido("series", self.client.search_for_series, fields=[_tag(k) for k in SERIES_KEYS],
+                             get_remaining=True):
+            uid = str(ds.get("StudyInstanceUID", ""))
+            if uid in out:
+                out[uid].append(ds)
+        return out
+
     def find_instances_of_studies(self, study_uids, *, modality, keys=()):
         """One QIDO-RS instance query across studies (Modality filter), kept to the studies asked."""
         study_uids = list(study_uids)

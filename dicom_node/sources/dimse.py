@@ -139,6 +139,16 @@ class DimseSource(RemoteSource):
                                            "SeriesInstanceUID": batch if len(batch) > 1 else batch[0]}))
         return out
 
+    def find_series_of_studies(self, study_uids) -> dict[str, list[Dataset]]:
+        study_uids = list(study_uids)
+        out: dict[str, list[Dataset]] = {u: [] for u in study_uids}
+        for i in range(0, len(study_uids), UID_LIST_BATCH):
+            batch = study_uids[i:i + UID_LIST_BATCH]
+            for s in self._find(_identifier("SERIES", SERIES_KEYS,
+                                            {"StudyInstanceUID": batch if len(batch) > 1 else batch[0]})):
+                out.setdefault(str(s.get("StudyInstanceUID", "")), []).append(s)
+        return out
+
     def find_instances_of_studies(self, study_uids, *, modality: str, keys=()) -> dict[str, list[Dataset]]:
         """Series of that modality for many studies per C-FIND (UID list matching), then their instances."""
         study_uids = list(study_uids)

@@ -66,15 +66,15 @@ def test_every_shipped_key_is_known_and_typed_by_its_default():
 def test_an_array_of_tables_needs_a_registered_item_schema(monkeypatch):
     """What a new section's owner does in one line; unregistered, the first item is refused loudly."""
     defaults = config_schema._defaults()
-    monkeypatch.setattr(config_schema, "_defaults", lambda: {**defaults, "county": {"sources": []}})
-    cfg = {**defaults, "county": {"sources": [{"name": "pacs", "kind": "dicomweb", "url": "https://x/dicom-web"}]}}
+    monkeypatch.setattr(config_schema, "_defaults", lambda: {**defaults, "mirror": {"targets": []}})
+    cfg = {**defaults, "mirror": {"targets": [{"name": "pacs", "kind": "dicomweb", "url": "https://x/dicom-web"}]}}
     errors, _ = config_schema.problems(cfg)
-    assert errors and "county.sources[0]" in errors[0] and "register_items" in errors[0]
-    monkeypatch.setitem(config_schema.ITEMS, "county.sources",
+    assert errors and "mirror.targets[0]" in errors[0] and "register_items" in errors[0]
+    monkeypatch.setitem(config_schema.ITEMS, "mirror.targets",
                         config_schema.DESTINATION.but(kind=config_schema.Choice("dicom", "dicomweb")))
     assert config_schema.problems(cfg) == ([], [])
-    cfg["county"]["sources"][0]["kind"] = "stow-rs"
-    assert "county.sources[0].kind: must be one of 'dicom', 'dicomweb'" in config_schema.problems(cfg)[0][0]
+    cfg["mirror"]["targets"][0]["kind"] = "stow-rs"
+    assert "mirror.targets[0].kind: must be one of 'dicom', 'dicomweb'" in config_schema.problems(cfg)[0][0]
 
 
 def test_stow_credentials_over_plain_http_are_refused(tmp_path):
