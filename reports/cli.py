@@ -70,9 +70,9 @@ def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
     """File a report as the editor would: fetch the study, draft from its AI findings, fill in REPORT.json,
     apply the sign-off rules, store the SR (and PDF) on the county PACS. Returns what was filed."""
     import shutil
-    import tempfile
 
-    from dicom_node.sources import sources_from_config
+    from county.cache import FetchCache
+    from dicom_node.sources import SourceError, sources_from_config
     from reports.filing import ReportSession
     from reports.model import ReportError, report_from_json
     from reports.signoff import SignOffError
@@ -87,31 +87,28 @@ def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
         raise _Refused(2, "no county PACS in the config ([[county.sources]])")
     try:
         src = _find_study(sources, study_uid)
-        outbox = outbox_dir(cfg)
-        outbox.mkdir(parents=True, exist_ok=True)
-        work = tempfile.mkdtemp(prefix="study-", dir=outbox)
+        cache = FetchCache.from_config(cfg)
+        cache.fetch(src, study_uid)  # the station's cache: what is there already is not fetched again
+        ctx = StudyContext.from_folder(cache.folder(study_uid))
+        session = ReportSession(ctx, cfg)
+        report = report_from_json(data, study_uid, session.draft(template=data.get("template") or None,
+                                                                 system=data.get("category_system") or None,
+                                                                 language=data.get("language") or None))
         try:
-            src.fetch_study(study_uid, work)
-            ctx = StudyContext.from_folder(work)
-            session = ReportSession(ctx, cfg)
-            template = (data.get("template") if isinstance(data, dict) else None) or None
-            report = report_from_json(data, study_uid, session.draft(template=template,
-                                                                     system=data.get("category_system") or None,
-                                                                     language=data.get("language") or None))
-            try:
-                filed = session.file(report, report.stage)
-            except SignOffError as exc:
-                raise _Refused(3, str(exc)) from exc
-            paths = filed.save(outbox / study_uid)
-            stored = src.store(paths)
-            if not stored.ok:
-                raise _Refused(4, f"{src.name} did not store the report (kept in {outbox / study_uid}): "
-                                  + "; ".join(f"{k}: {v}" for k, v in stored.failed.items()))
-            shutil.rmtree(outbox / study_uid, ignore_errors=True)
-            return {"study_uid": study_uid, "state": filed.state, "sr": str(filed.sr.SOPInstanceUID),
-                    "pdf": str(filed.pdf.SOPInstanceUID) if filed.pdf is not None else None, "pacs": src.name}
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+            filed = session.file(report, report.stage)
+        except SignOffError as exc:
+            raise _Refused(3, str(exc)) from exc
+        outbox = outbox_dir(cfg) / study_uid
+        paths = filed.save(outbox)
+        stored = src.store(paths)
+        if not stored.ok:
+            raise _Refused(4, f"{src.name} did not store the report (kept in {outbox}): "
+                              + "; ".join(f"{k}: {v}" for k, v in stored.failed.items()))
+        shutil.rmtree(outbox, ignore_errors=True)
+        return {"study_uid": study_uid, "state": filed.state, "sr": str(filed.sr.SOPInstanceUID),
+                "pdf": str(filed.pdf.SOPInstanceUID) if filed.pdf is not None else None, "pacs": src.name}
+    except SourceError as exc:
+        raise _Refused(4, str(exc)) from exc
     finally:
         for s in sources:
             s.close()

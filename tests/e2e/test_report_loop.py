@@ -20,14 +20,12 @@ import threading
 import time
 from dataclasses import replace
 
-import pydicom
 import pytest
 
-from dicom_node.sources import sources_from_config
+from county.worklist import Worklist
 from reports.filing import ReportSession
 from reports.model import CriticalResult
 from reports.signoff import SignOffError
-from reports.state import study_report_state
 from reports.study import StudyContext
 from tests.conftest import free_port
 from tests.county.helpers import county_pacs, station_cfg
@@ -117,25 +115,9 @@ def _inbox(node):
     return ReportInbox(node.archive(), {})
 
 
-def _states(source, uids):
-    """The worklist's reading state of each study, from the report SRs in the PACS (reports.state)."""
-    out = {}
-    found = source.find_instances_of_studies(uids, modality="SR")
-    for uid in uids:
-        headers = []
-        for row in found.get(uid, []):
-            headers.append(row)
-        out[uid] = study_report_state(_full_headers(source, uid, headers)).state
-    return out
-
-
-def _full_headers(source, study_uid, rows):
-    """Report SR headers (C-FIND rows carry no content sequence; the title needs the header)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        res = source.fetch_study(study_uid, tmp, sop_uids=[str(r.SOPInstanceUID) for r in rows])
-        return [pydicom.dcmread(p, stop_before_pixels=True) for p in res.files]
+def _states(worklist) -> dict[str, str]:
+    """The county worklist's reading state of each study (from the report SRs in the PACS)."""
+    return {r.study_uid: r.state for r in worklist.refresh()}
 
 
 def test_report_goes_home_to_its_township_only_and_survives_an_outage(ct_study_files, tmp_path):
@@ -158,30 +140,29 @@ def test_report_goes_home_to_its_township_only_and_survives_an_outage(ct_study_f
 
             # --- the county station (logic, no GUI): the worklist's states, a draft, two doctors
             cfg = station_cfg(orthanc)
-            cfg["reports"] = {**cfg["reports"], "outbox": str(tmp_path / "outbox")}
-            (source,) = sources_from_config(cfg)
-            assert {s.study_uid for s in source.find_studies()} >= set(uid.values())
-            assert set(_states(source, list(uid.values())).values()) == {"unread"}
-            res = source.fetch_study(uid["A1"], tmp_path / "station" / uid["A1"])
-            session = ReportSession(StudyContext.from_files(res.files), cfg)
+            cfg["county"].update(cache_dir=str(tmp_path / "station-cache"), worklist_days=0)  # phantoms are dated 2026-01-01
+            worklist = Worklist(cfg)
+            source = worklist.sources[0]
+            rows = {r.study_uid: r for r in worklist.refresh()}
+            assert {rows[u].state for u in uid.values()} == {"unread"}
+            session = ReportSession(StudyContext.from_folder(worklist.fetch(uid["A1"])), cfg)
             draft = session.draft()
             assert len(draft.nodules) == 4 and "C-Lung-RADS" in draft.sections["findings"]
             assert "AI 辅助检出，仅供参考" in draft.sections["findings"]
             pre = session.file(replace(draft, author="张^明"), "preliminary")
             assert source.store(pre.save(tmp_path / "filed" / "pre")).ok
-            assert _states(source, [uid["A1"]])[uid["A1"]] == "preliminary"
+            assert _states(worklist)[uid["A1"]] == "preliminary"
             final = session.file(replace(draft, author="张^明", verifier="李^审核"), "final")
             final_paths = final.save(tmp_path / "filed" / "final")
             for p in final_paths:
                 assert dciodvfy_errors(p) == [], p
             assert source.store(final_paths).ok
-            assert _states(source, [uid["A1"]])[uid["A1"]] == "final"
+            assert _states(worklist)[uid["A1"]] == "final"
             at_county = set(orthanc.instance_uids())
             assert {str(pre.sr.SOPInstanceUID), str(final.sr.SOPInstanceUID), str(final.pdf.SOPInstanceUID)} <= at_county
 
             # --- A2 is critical: no final without who/how/when; preliminary goes out at once
-            res2 = source.fetch_study(uid["A2"], tmp_path / "station" / uid["A2"])
-            s2 = ReportSession(StudyContext.from_files(res2.files), cfg)
+            s2 = ReportSession(StudyContext.from_folder(worklist.fetch(uid["A2"])), cfg)
             crit = replace(s2.draft(), author="张^明", verifier="李^审核", critical=CriticalResult("右侧张力性气胸"))
             with pytest.raises(SignOffError, match="who was told"):
                 s2.file(crit, "final")
@@ -225,6 +206,8 @@ def test_report_goes_home_to_its_township_only_and_survives_an_outage(ct_study_f
             assert [r.state for r in inbox_a.reports(uid["A1"])] == ["amended", "final", "preliminary"]
             assert _pull_row(town_a)["state"] == "ok"
             assert arch_b.instance(amd_uid) is None
+            assert _states(worklist)[uid["A1"]] == "amended"
+            worklist.close()
             link_a.down()
 
 

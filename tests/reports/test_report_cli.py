@@ -39,8 +39,8 @@ def test_report_cli_files_and_refuses(ct_study_files, tmp_path):
     with county_pacs(tmp_path) as orthanc:
         send(orthanc, ct_study_files)
         cfg = station_cfg(orthanc)
-        cfg["viewer"].pop("role", None)  # the county role's key comes with the county station
         cfg["reports"]["outbox"] = str(tmp_path / "outbox")
+        cfg["county"]["cache_dir"] = str(tmp_path / "cache")
         cfg_path = tmp_path / "station.toml"
         cfg_path.write_bytes(tomli_w.dumps(cfg).encode())
         base = {"template": "chest_ct", "author": "张^明", "verifier": "李^审核", "critical": None}
