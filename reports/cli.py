@@ -40,39 +40,12 @@ class _Refused(Exception):
         self.code = code
 
 
-def outbox_dir(cfg: dict):
-    """Where signed reports wait until the county PACS has them: `[reports] outbox`, else the data folder."""
-    from pathlib import Path
-
-    from dicom_node.config import user_data_dir
-
-    configured = cfg.get("reports", {}).get("outbox")
-    return Path(configured) if configured else user_data_dir() / "report_outbox"
-
-
-def _find_study(sources, study_uid: str):
-    """The first county source that holds the study (its RemoteStudy), or a refusal."""
-    from dicom_node.sources import SourceError
-
-    errors = []
-    for src in sources:
-        try:
-            if src.find_studies(study_uid=study_uid):
-                return src
-        except SourceError as exc:
-            errors.append(str(exc))
-    if errors and len(errors) == len(sources):
-        raise _Refused(4, "no county PACS could be asked: " + "; ".join(errors))
-    raise _Refused(2, f"unknown study {study_uid}: no county PACS in the config holds it")
-
-
 def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
     """File a report as the editor would: fetch the study, draft from its AI findings, fill in REPORT.json,
     apply the sign-off rules, store the SR (and PDF) on the county PACS. Returns what was filed."""
-    import shutil
-
     from county.cache import FetchCache
     from dicom_node.sources import SourceError, sources_from_config
+    from reports.delivery import DeliveryError, deliver, source_holding
     from reports.filing import ReportSession
     from reports.model import ReportError, report_from_json
     from reports.signoff import SignOffError
@@ -86,7 +59,9 @@ def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
     if not sources:
         raise _Refused(2, "no county PACS in the config ([[county.sources]])")
     try:
-        src = _find_study(sources, study_uid)
+        src = source_holding(sources, study_uid)
+        if src is None:
+            raise _Refused(2, f"unknown study {study_uid}: no county PACS in the config holds it")
         cache = FetchCache.from_config(cfg)
         cache.fetch(src, study_uid)  # the station's cache: what is there already is not fetched again
         ctx = StudyContext.from_folder(cache.folder(study_uid))
@@ -98,16 +73,10 @@ def file_report(cfg: dict, study_uid: str, data, out=None) -> dict:
             filed = session.file(report, report.stage)
         except SignOffError as exc:
             raise _Refused(3, str(exc)) from exc
-        outbox = outbox_dir(cfg) / study_uid
-        paths = filed.save(outbox)
-        stored = src.store(paths)
-        if not stored.ok:
-            raise _Refused(4, f"{src.name} did not store the report (kept in {outbox}): "
-                              + "; ".join(f"{k}: {v}" for k, v in stored.failed.items()))
-        shutil.rmtree(outbox, ignore_errors=True)
+        deliver(filed, src, cfg)
         return {"study_uid": study_uid, "state": filed.state, "sr": str(filed.sr.SOPInstanceUID),
                 "pdf": str(filed.pdf.SOPInstanceUID) if filed.pdf is not None else None, "pacs": src.name}
-    except SourceError as exc:
+    except (SourceError, DeliveryError) as exc:
         raise _Refused(4, str(exc)) from exc
     finally:
         for s in sources:

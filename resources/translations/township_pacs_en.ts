@@ -27,83 +27,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="213"/>
+        <location filename="../../viewer/browser.py" line="233"/>
         <source>Search:</source>
         <translation>Search:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214"/>
+        <location filename="../../viewer/browser.py" line="234"/>
         <source>Patient name or ID</source>
         <translation>Patient name or ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215"/>
+        <location filename="../../viewer/browser.py" line="235"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="216"/>
+        <location filename="../../viewer/browser.py" line="236"/>
         <source>Modality:</source>
         <translation>Modality:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="217"/>
+        <location filename="../../viewer/browser.py" line="237"/>
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="218"/>
+        <location filename="../../viewer/browser.py" line="238"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223"/>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="243"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>All</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>AI pending</source>
         <translation>AI pending</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>AI running</source>
         <translation>AI running</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="227"/>
+        <location filename="../../viewer/browser.py" line="247"/>
         <source>AI done</source>
         <translation>AI done</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="227"/>
+        <location filename="../../viewer/browser.py" line="247"/>
         <source>AI failed</source>
         <translation>AI failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="228"/>
+        <location filename="../../viewer/browser.py" line="248"/>
         <source>Forwarding queued</source>
         <translation>Forwarding queued</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="228"/>
+        <location filename="../../viewer/browser.py" line="248"/>
         <source>Forwarding now</source>
         <translation>Forwarding now</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="229"/>
+        <location filename="../../viewer/browser.py" line="249"/>
         <source>Forwarded</source>
         <translation>Forwarded</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="229"/>
+        <location filename="../../viewer/browser.py" line="249"/>
         <source>Forwarding failed</source>
         <translation>Forwarding failed</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="315"/>
+        <location filename="../../viewer/browser.py" line="351"/>
         <source>%1 studies</source>
         <translation>%1 studies</translation>
     </message>
@@ -277,165 +277,190 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="180"/>
+        <location filename="../../viewer/main_window.py" line="191"/>
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="181"/>
+        <location filename="../../viewer/main_window.py" line="192"/>
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="182"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="188"/>
+        <location filename="../../viewer/main_window.py" line="199"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="189"/>
+        <location filename="../../viewer/main_window.py" line="200"/>
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="190"/>
+        <location filename="../../viewer/main_window.py" line="201"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="202"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="203"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="285"/>
+        <location filename="../../viewer/main_window.py" line="296"/>
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="287"/>
+        <location filename="../../viewer/main_window.py" line="298"/>
         <source>Starting the DICOM node…</source>
         <translation>Starting the DICOM node…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="289"/>
+        <location filename="../../viewer/main_window.py" line="300"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294"/>
+        <location filename="../../viewer/main_window.py" line="305"/>
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295"/>
+        <location filename="../../viewer/main_window.py" line="306"/>
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="319"/>
-        <location filename="../../viewer/main_window.py" line="415"/>
+        <location filename="../../viewer/main_window.py" line="330"/>
+        <location filename="../../viewer/main_window.py" line="495"/>
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="320"/>
+        <location filename="../../viewer/main_window.py" line="331"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="339"/>
+        <location filename="../../viewer/main_window.py" line="363"/>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="364"/>
+        <source>Critical result in the report of %1: open the report now.</source>
+        <translation>Critical result in the report of %1: open the report now.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="372"/>
+        <source>Report received: %1</source>
+        <translation>Report received: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="396"/>
+        <source>No county PACS in the settings holds this study</source>
+        <translation>No county PACS in the settings holds this study</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="409"/>
+        <source>Cannot start the report: %1</source>
+        <translation>Cannot start the report: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="417"/>
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="365"/>
+        <location filename="../../viewer/main_window.py" line="443"/>
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383"/>
+        <location filename="../../viewer/main_window.py" line="463"/>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416"/>
+        <location filename="../../viewer/main_window.py" line="496"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="431"/>
+        <location filename="../../viewer/main_window.py" line="511"/>
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="452"/>
+        <location filename="../../viewer/main_window.py" line="532"/>
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="464"/>
+        <location filename="../../viewer/main_window.py" line="544"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="523"/>
+        <location filename="../../viewer/main_window.py" line="603"/>
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="528"/>
+        <location filename="../../viewer/main_window.py" line="608"/>
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="553"/>
-        <location filename="../../viewer/main_window.py" line="559"/>
-        <location filename="../../viewer/main_window.py" line="562"/>
+        <location filename="../../viewer/main_window.py" line="633"/>
+        <location filename="../../viewer/main_window.py" line="639"/>
+        <location filename="../../viewer/main_window.py" line="642"/>
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="554"/>
+        <location filename="../../viewer/main_window.py" line="634"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>A review needs the reviewer&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="586"/>
+        <location filename="../../viewer/main_window.py" line="666"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>Settings saved; the DICOM node is restarting.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="588"/>
+        <location filename="../../viewer/main_window.py" line="668"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -623,199 +648,531 @@
     </message>
 </context>
 <context>
+    <name>ReportEditorWidget</name>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="134"/>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="134"/>
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="135"/>
+        <source>Impression</source>
+        <translation>Impression</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="135"/>
+        <source>Recommendation</source>
+        <translation>Recommendation</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Draft</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Preliminary</source>
+        <translation>Preliminary</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Final</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="139"/>
+        <source>Amended</source>
+        <translation>Amended</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="142"/>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="143"/>
+        <source>Template</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="144"/>
+        <source>Categories</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="145"/>
+        <source>Normal findings</source>
+        <translation>Normal findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Long axis (mm)</source>
+        <translation>Long axis (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Mean (mm)</source>
+        <translation>Mean (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="150"/>
+        <source>Phrases</source>
+        <translation>Phrases</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="151"/>
+        <location filename="../../viewer/report_editor.py" line="263"/>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>Finding</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>Who was told</source>
+        <translation>Who was told</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="153"/>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>By telephone</source>
+        <translation>By telephone</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>In person</source>
+        <translation>In person</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>Hospital information system</source>
+        <translation>Hospital information system</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="160"/>
+        <source>Reporting doctor</source>
+        <translation>Reporting doctor</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="161"/>
+        <source>Verifying doctor</source>
+        <translation>Verifying doctor</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="162"/>
+        <source>Submit preliminary</source>
+        <translation>Submit preliminary</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="163"/>
+        <source>Verify and release</source>
+        <translation>Verify and release</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="164"/>
+        <source>Send again</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="242"/>
+        <source>Keep the selected text as a phrase</source>
+        <translation>Keep the selected text as a phrase</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="256"/>
+        <source>Mine</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="278"/>
+        <source>%1 report released at %2</source>
+        <translation>%1 report released at %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="288"/>
+        <source>Enter the reporting doctor.</source>
+        <translation>Enter the reporting doctor.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="290"/>
+        <source>A final report needs the verifying doctor.</source>
+        <translation>A final report needs the verifying doctor.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="292"/>
+        <source>The verifying doctor must be another doctor than the reporting doctor.</source>
+        <translation>The verifying doctor must be another doctor than the reporting doctor.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="294"/>
+        <source>A critical result cannot be released before the report records who was told, how and when.</source>
+        <translation>A critical result cannot be released before the report records who was told, how and when.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="297"/>
+        <source>Findings and impression must not be empty.</source>
+        <translation>Findings and impression must not be empty.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="306"/>
+        <source>Sent to the county PACS</source>
+        <translation>Sent to the county PACS</translation>
+    </message>
+</context>
+<context>
+    <name>ReportViewDialog</name>
+    <message>
+        <location filename="../../viewer/report_view.py" line="90"/>
+        <source>Preliminary report (not verified)</source>
+        <translation>Preliminary report (not verified)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="90"/>
+        <source>Final report</source>
+        <translation>Final report</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="91"/>
+        <source>Amended report</source>
+        <translation>Amended report</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Patient ID</source>
+        <translation>Patient ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Exam</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Who was told</source>
+        <translation>Who was told</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>Key images</source>
+        <translation>Key images</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="95"/>
+        <source>Reporting doctor</source>
+        <translation>Reporting doctor</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="95"/>
+        <source>Verifying doctor</source>
+        <translation>Verifying doctor</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="108"/>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="108"/>
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="109"/>
+        <source>Impression</source>
+        <translation>Impression</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="109"/>
+        <source>Recommendation</source>
+        <translation>Recommendation</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="127"/>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="128"/>
+        <source>Print…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="129"/>
+        <source>Save as PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="130"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="133"/>
+        <source>Critical result: act on it now</source>
+        <translation>Critical result: act on it now</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="170"/>
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31"/>
+        <location filename="../../viewer/settings_dialog.py" line="32"/>
         <source>%1: the AE title is empty</source>
         <translation>%1: the AE title is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33"/>
+        <location filename="../../viewer/settings_dialog.py" line="34"/>
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1: the AE title has more than 16 characters</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="36"/>
+        <location filename="../../viewer/settings_dialog.py" line="37"/>
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1: the AE title must not contain a backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="39"/>
+        <location filename="../../viewer/settings_dialog.py" line="40"/>
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1: the AE title must be plain ASCII letters and digits</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="48"/>
-        <location filename="../../viewer/settings_dialog.py" line="51"/>
+        <location filename="../../viewer/settings_dialog.py" line="49"/>
+        <location filename="../../viewer/settings_dialog.py" line="52"/>
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1: the port must be a number from 1 to 65535</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64"/>
+        <location filename="../../viewer/settings_dialog.py" line="65"/>
         <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
         <translation>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="69"/>
+        <location filename="../../viewer/settings_dialog.py" line="70"/>
         <source>Allowed peers, line %1</source>
         <translation>Allowed peers, line %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <location filename="../../viewer/settings_dialog.py" line="77"/>
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>Allowed peers, line %1: give an AE title or a host</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107"/>
+        <location filename="../../viewer/settings_dialog.py" line="108"/>
         <source>Node AE title</source>
         <translation>Node AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="108"/>
+        <location filename="../../viewer/settings_dialog.py" line="109"/>
         <source>Node port</source>
         <translation>Node port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="117"/>
+        <location filename="../../viewer/settings_dialog.py" line="118"/>
         <source>County AE title</source>
         <translation>County AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119"/>
+        <location filename="../../viewer/settings_dialog.py" line="120"/>
         <source>County host: the host name or address is empty</source>
         <translation>County host: the host name or address is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="122"/>
+        <location filename="../../viewer/settings_dialog.py" line="123"/>
         <source>County host: the host name must not contain spaces</source>
         <translation>County host: the host name must not contain spaces</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="124"/>
+        <location filename="../../viewer/settings_dialog.py" line="125"/>
         <source>County port</source>
         <translation>County port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="133"/>
+        <location filename="../../viewer/settings_dialog.py" line="134"/>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
         <translation>Reviewer&apos;s name: at most 64 characters a part, no backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="137"/>
+        <location filename="../../viewer/settings_dialog.py" line="138"/>
         <source>Device must be auto, cpu or cuda</source>
         <translation>Device must be auto, cpu or cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="140"/>
+        <location filename="../../viewer/settings_dialog.py" line="141"/>
         <source>Model: the folder %1 does not exist</source>
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247"/>
+        <location filename="../../viewer/settings_dialog.py" line="248"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248"/>
+        <location filename="../../viewer/settings_dialog.py" line="249"/>
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249"/>
+        <location filename="../../viewer/settings_dialog.py" line="250"/>
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250"/>
+        <location filename="../../viewer/settings_dialog.py" line="251"/>
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251"/>
+        <location filename="../../viewer/settings_dialog.py" line="252"/>
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="254"/>
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="257"/>
+        <location filename="../../viewer/settings_dialog.py" line="258"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="264"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <location filename="../../viewer/settings_dialog.py" line="266"/>
         <source>automatic (GPU when there is one)</source>
         <translation>automatic (GPU when there is one)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="272"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <location filename="../../viewer/settings_dialog.py" line="278"/>
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="306"/>
+        <location filename="../../viewer/settings_dialog.py" line="307"/>
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="307"/>
+        <location filename="../../viewer/settings_dialog.py" line="308"/>
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>
@@ -866,6 +1223,11 @@
         <location filename="../../viewer/browser.py" line="33"/>
         <source>Forwarding</source>
         <translation>Forwarding</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="33"/>
+        <source>Report</source>
+        <translation>Report</translation>
     </message>
     <message>
         <location filename="../../viewer/browser.py" line="36"/>
@@ -937,6 +1299,39 @@
         <location filename="../../viewer/browser.py" line="53"/>
         <source>sent</source>
         <translation>sent</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="59"/>
+        <source>critical</source>
+        <translation>critical</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="60"/>
+        <location filename="../../viewer/browser.py" line="111"/>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="60"/>
+        <location filename="../../viewer/browser.py" line="111"/>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="61"/>
+        <location filename="../../viewer/browser.py" line="112"/>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="61"/>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="110"/>
+        <source>Critical result; the report is %1</source>
+        <translation>Critical result; the report is %1</translation>
     </message>
 </context>
 <context>

@@ -27,83 +27,83 @@
 <context>
     <name>BrowserWidget</name>
     <message>
-        <location filename="../../viewer/browser.py" line="213"/>
+        <location filename="../../viewer/browser.py" line="233"/>
         <source>Search:</source>
         <translation>搜索：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="214"/>
+        <location filename="../../viewer/browser.py" line="234"/>
         <source>Patient name or ID</source>
         <translation>患者姓名或 ID</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="215"/>
+        <location filename="../../viewer/browser.py" line="235"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="216"/>
+        <location filename="../../viewer/browser.py" line="236"/>
         <source>Modality:</source>
         <translation>检查类型：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="217"/>
+        <location filename="../../viewer/browser.py" line="237"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="218"/>
+        <location filename="../../viewer/browser.py" line="238"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="223"/>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="243"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>AI pending</source>
         <translation>AI 等待中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="226"/>
+        <location filename="../../viewer/browser.py" line="246"/>
         <source>AI running</source>
         <translation>AI 分析中</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="227"/>
+        <location filename="../../viewer/browser.py" line="247"/>
         <source>AI done</source>
         <translation>AI 已完成</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="227"/>
+        <location filename="../../viewer/browser.py" line="247"/>
         <source>AI failed</source>
         <translation>AI 失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="228"/>
+        <location filename="../../viewer/browser.py" line="248"/>
         <source>Forwarding queued</source>
         <translation>等待上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="228"/>
+        <location filename="../../viewer/browser.py" line="248"/>
         <source>Forwarding now</source>
         <translation>正在上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="229"/>
+        <location filename="../../viewer/browser.py" line="249"/>
         <source>Forwarded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="229"/>
+        <location filename="../../viewer/browser.py" line="249"/>
         <source>Forwarding failed</source>
         <translation>上传失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/browser.py" line="315"/>
+        <location filename="../../viewer/browser.py" line="351"/>
         <source>%1 studies</source>
         <translation>共 %1 个检查</translation>
     </message>
@@ -277,165 +277,190 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="180"/>
+        <location filename="../../viewer/main_window.py" line="191"/>
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="181"/>
+        <location filename="../../viewer/main_window.py" line="192"/>
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="182"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="188"/>
+        <location filename="../../viewer/main_window.py" line="199"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="189"/>
+        <location filename="../../viewer/main_window.py" line="200"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="190"/>
+        <location filename="../../viewer/main_window.py" line="201"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="202"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="203"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="285"/>
+        <location filename="../../viewer/main_window.py" line="296"/>
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="287"/>
+        <location filename="../../viewer/main_window.py" line="298"/>
         <source>Starting the DICOM node…</source>
         <translation>正在启动 DICOM 节点…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="289"/>
+        <location filename="../../viewer/main_window.py" line="300"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294"/>
+        <location filename="../../viewer/main_window.py" line="305"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295"/>
+        <location filename="../../viewer/main_window.py" line="306"/>
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="319"/>
-        <location filename="../../viewer/main_window.py" line="415"/>
+        <location filename="../../viewer/main_window.py" line="330"/>
+        <location filename="../../viewer/main_window.py" line="495"/>
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="320"/>
+        <location filename="../../viewer/main_window.py" line="331"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="339"/>
+        <location filename="../../viewer/main_window.py" line="363"/>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="364"/>
+        <source>Critical result in the report of %1: open the report now.</source>
+        <translation>%1 的报告含危急值，请立即查看报告。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="372"/>
+        <source>Report received: %1</source>
+        <translation>收到报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="396"/>
+        <source>No county PACS in the settings holds this study</source>
+        <translation>设置中的县级 PACS 均无此检查</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="409"/>
+        <source>Cannot start the report: %1</source>
+        <translation>无法开始报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="417"/>
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="365"/>
+        <location filename="../../viewer/main_window.py" line="443"/>
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383"/>
+        <location filename="../../viewer/main_window.py" line="463"/>
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416"/>
+        <location filename="../../viewer/main_window.py" line="496"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="431"/>
+        <location filename="../../viewer/main_window.py" line="511"/>
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="452"/>
+        <location filename="../../viewer/main_window.py" line="532"/>
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="464"/>
+        <location filename="../../viewer/main_window.py" line="544"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="523"/>
+        <location filename="../../viewer/main_window.py" line="603"/>
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="528"/>
+        <location filename="../../viewer/main_window.py" line="608"/>
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="553"/>
-        <location filename="../../viewer/main_window.py" line="559"/>
-        <location filename="../../viewer/main_window.py" line="562"/>
+        <location filename="../../viewer/main_window.py" line="633"/>
+        <location filename="../../viewer/main_window.py" line="639"/>
+        <location filename="../../viewer/main_window.py" line="642"/>
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="554"/>
+        <location filename="../../viewer/main_window.py" line="634"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>保存审核需要填写审核医生姓名。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="586"/>
+        <location filename="../../viewer/main_window.py" line="666"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>设置已保存，DICOM 节点正在重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="588"/>
+        <location filename="../../viewer/main_window.py" line="668"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -623,199 +648,531 @@
     </message>
 </context>
 <context>
+    <name>ReportEditorWidget</name>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="134"/>
+        <source>Procedure</source>
+        <translation>检查方法</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="134"/>
+        <source>Findings</source>
+        <translation>影像所见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="135"/>
+        <source>Impression</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="135"/>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Preliminary</source>
+        <translation>初步</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="138"/>
+        <source>Final</source>
+        <translation>终审</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="139"/>
+        <source>Amended</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="142"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="143"/>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="144"/>
+        <source>Categories</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="145"/>
+        <source>Normal findings</source>
+        <translation>正常所见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="146"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Long axis (mm)</source>
+        <translation>长径(mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Mean (mm)</source>
+        <translation>平均径(mm)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="147"/>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="150"/>
+        <source>Phrases</source>
+        <translation>常用短语</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="151"/>
+        <location filename="../../viewer/report_editor.py" line="263"/>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>Finding</source>
+        <translation>危急所见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>Who was told</source>
+        <translation>通知对象</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="152"/>
+        <source>How</source>
+        <translation>通知方式</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="153"/>
+        <source>When</source>
+        <translation>通知时间</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>By telephone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>In person</source>
+        <translation>当面</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="157"/>
+        <source>Hospital information system</source>
+        <translation>院内信息系统</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="160"/>
+        <source>Reporting doctor</source>
+        <translation>报告医生</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="161"/>
+        <source>Verifying doctor</source>
+        <translation>审核医生</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="162"/>
+        <source>Submit preliminary</source>
+        <translation>提交初步报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="163"/>
+        <source>Verify and release</source>
+        <translation>审核发布</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="164"/>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="242"/>
+        <source>Keep the selected text as a phrase</source>
+        <translation>将所选文字存为常用短语</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="256"/>
+        <source>Mine</source>
+        <translation>我的短语</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="278"/>
+        <source>%1 report released at %2</source>
+        <translation>%1报告已于 %2 发布</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="288"/>
+        <source>Enter the reporting doctor.</source>
+        <translation>请填写报告医生。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="290"/>
+        <source>A final report needs the verifying doctor.</source>
+        <translation>终审报告需要审核医生。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="292"/>
+        <source>The verifying doctor must be another doctor than the reporting doctor.</source>
+        <translation>审核医生须为报告医生以外的另一位医生。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="294"/>
+        <source>A critical result cannot be released before the report records who was told, how and when.</source>
+        <translation>危急值报告须记录通知对象、通知方式和通知时间后方可发布。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="297"/>
+        <source>Findings and impression must not be empty.</source>
+        <translation>影像所见和诊断意见不能为空。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_editor.py" line="306"/>
+        <source>Sent to the county PACS</source>
+        <translation>已发送至县级 PACS</translation>
+    </message>
+</context>
+<context>
+    <name>ReportViewDialog</name>
+    <message>
+        <location filename="../../viewer/report_view.py" line="90"/>
+        <source>Preliminary report (not verified)</source>
+        <translation>初步报告（未审核）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="90"/>
+        <source>Final report</source>
+        <translation>诊断报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="91"/>
+        <source>Amended report</source>
+        <translation>更正报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Patient ID</source>
+        <translation>患者 ID</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="92"/>
+        <source>Exam</source>
+        <translation>检查项目</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="93"/>
+        <source>Who was told</source>
+        <translation>通知对象</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>How</source>
+        <translation>通知方式</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>When</source>
+        <translation>通知时间</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="94"/>
+        <source>Key images</source>
+        <translation>关键图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="95"/>
+        <source>Reporting doctor</source>
+        <translation>报告医生</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="95"/>
+        <source>Verifying doctor</source>
+        <translation>审核医生</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="108"/>
+        <source>Procedure</source>
+        <translation>检查方法</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="108"/>
+        <source>Findings</source>
+        <translation>影像所见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="109"/>
+        <source>Impression</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="109"/>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="127"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="128"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="129"/>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="130"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="133"/>
+        <source>Critical result: act on it now</source>
+        <translation>危急值：请立即处理</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/report_view.py" line="170"/>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31"/>
+        <location filename="../../viewer/settings_dialog.py" line="32"/>
         <source>%1: the AE title is empty</source>
         <translation>%1：AE 名称为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33"/>
+        <location filename="../../viewer/settings_dialog.py" line="34"/>
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1：AE 名称超过 16 个字符</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="36"/>
+        <location filename="../../viewer/settings_dialog.py" line="37"/>
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1：AE 名称不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="39"/>
+        <location filename="../../viewer/settings_dialog.py" line="40"/>
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1：AE 名称只能使用英文字母和数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="48"/>
-        <location filename="../../viewer/settings_dialog.py" line="51"/>
+        <location filename="../../viewer/settings_dialog.py" line="49"/>
+        <location filename="../../viewer/settings_dialog.py" line="52"/>
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64"/>
+        <location filename="../../viewer/settings_dialog.py" line="65"/>
         <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
         <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="69"/>
+        <location filename="../../viewer/settings_dialog.py" line="70"/>
         <source>Allowed peers, line %1</source>
         <translation>允许的设备，第 %1 行</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <location filename="../../viewer/settings_dialog.py" line="77"/>
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107"/>
+        <location filename="../../viewer/settings_dialog.py" line="108"/>
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="108"/>
+        <location filename="../../viewer/settings_dialog.py" line="109"/>
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="117"/>
+        <location filename="../../viewer/settings_dialog.py" line="118"/>
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119"/>
+        <location filename="../../viewer/settings_dialog.py" line="120"/>
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="122"/>
+        <location filename="../../viewer/settings_dialog.py" line="123"/>
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="124"/>
+        <location filename="../../viewer/settings_dialog.py" line="125"/>
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="133"/>
+        <location filename="../../viewer/settings_dialog.py" line="134"/>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
         <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="137"/>
+        <location filename="../../viewer/settings_dialog.py" line="138"/>
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="140"/>
+        <location filename="../../viewer/settings_dialog.py" line="141"/>
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247"/>
+        <location filename="../../viewer/settings_dialog.py" line="248"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248"/>
+        <location filename="../../viewer/settings_dialog.py" line="249"/>
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249"/>
+        <location filename="../../viewer/settings_dialog.py" line="250"/>
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250"/>
+        <location filename="../../viewer/settings_dialog.py" line="251"/>
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251"/>
+        <location filename="../../viewer/settings_dialog.py" line="252"/>
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="254"/>
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="257"/>
+        <location filename="../../viewer/settings_dialog.py" line="258"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="264"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <location filename="../../viewer/settings_dialog.py" line="266"/>
         <source>automatic (GPU when there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="272"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <location filename="../../viewer/settings_dialog.py" line="278"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="306"/>
+        <location filename="../../viewer/settings_dialog.py" line="307"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="307"/>
+        <location filename="../../viewer/settings_dialog.py" line="308"/>
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>
@@ -866,6 +1223,11 @@
         <location filename="../../viewer/browser.py" line="33"/>
         <source>Forwarding</source>
         <translation>上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="33"/>
+        <source>Report</source>
+        <translation>报告</translation>
     </message>
     <message>
         <location filename="../../viewer/browser.py" line="36"/>
@@ -937,6 +1299,39 @@
         <location filename="../../viewer/browser.py" line="53"/>
         <source>sent</source>
         <translation>已上传</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="59"/>
+        <source>critical</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="60"/>
+        <location filename="../../viewer/browser.py" line="111"/>
+        <source>preliminary</source>
+        <translation>初步</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="60"/>
+        <location filename="../../viewer/browser.py" line="111"/>
+        <source>final</source>
+        <translation>终审</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="61"/>
+        <location filename="../../viewer/browser.py" line="112"/>
+        <source>amended</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="61"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/browser.py" line="110"/>
+        <source>Critical result; the report is %1</source>
+        <translation>危急值；报告状态：%1</translation>
     </message>
 </context>
 <context>

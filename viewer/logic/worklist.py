@@ -104,6 +104,8 @@ class StudyRow:
     forward_state: str  # "" | queued | sending | sent | failed
     forward_detail: str
     receiving: bool = False  # images still arriving (not yet stable, nothing started on it)
+    report_state: str = ""  # "" (none) | preliminary | final | amended: the newest report that came home
+    report_critical: bool = False  # that report holds a critical result (危急值)
 
 
 def image_count(archive, study_uid: str) -> int:
