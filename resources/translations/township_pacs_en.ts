@@ -277,190 +277,210 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="193"/>
+        <location filename="../../viewer/main_window.py" line="195"/>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="194"/>
+        <location filename="../../viewer/main_window.py" line="196"/>
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="199"/>
+        <location filename="../../viewer/main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="200"/>
+        <location filename="../../viewer/main_window.py" line="202"/>
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="201"/>
+        <location filename="../../viewer/main_window.py" line="203"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="202"/>
+        <location filename="../../viewer/main_window.py" line="204"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="203"/>
+        <location filename="../../viewer/main_window.py" line="205"/>
+        <source>Export report &amp;turnaround (CSV)…</source>
+        <translation>Export report &amp;turnaround (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="206"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="296"/>
+        <location filename="../../viewer/main_window.py" line="299"/>
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="298"/>
+        <location filename="../../viewer/main_window.py" line="301"/>
         <source>Starting the DICOM node…</source>
         <translation>Starting the DICOM node…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="300"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="303"/>
+        <location filename="../../viewer/main_window.py" line="306"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="305"/>
+        <location filename="../../viewer/main_window.py" line="308"/>
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="306"/>
+        <location filename="../../viewer/main_window.py" line="309"/>
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="330"/>
-        <location filename="../../viewer/main_window.py" line="495"/>
+        <location filename="../../viewer/main_window.py" line="333"/>
+        <location filename="../../viewer/main_window.py" line="516"/>
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="331"/>
+        <location filename="../../viewer/main_window.py" line="334"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="363"/>
+        <location filename="../../viewer/main_window.py" line="366"/>
         <source>Critical result</source>
         <translation>Critical result</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="364"/>
+        <location filename="../../viewer/main_window.py" line="367"/>
         <source>Critical result in the report of %1: open the report now.</source>
         <translation>Critical result in the report of %1: open the report now.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="372"/>
+        <location filename="../../viewer/main_window.py" line="375"/>
         <source>Report received: %1</source>
         <translation>Report received: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="396"/>
+        <location filename="../../viewer/main_window.py" line="395"/>
+        <source>Export report turnaround</source>
+        <translation>Export report turnaround</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="402"/>
+        <source>Cannot compute the turnaround: %1</source>
+        <translation>Cannot compute the turnaround: %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="405"/>
+        <source>Turnaround written to %1</source>
+        <translation>Turnaround written to %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="417"/>
         <source>No county PACS in the settings holds this study</source>
         <translation>No county PACS in the settings holds this study</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="409"/>
+        <location filename="../../viewer/main_window.py" line="430"/>
         <source>Cannot start the report: %1</source>
         <translation>Cannot start the report: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="417"/>
+        <location filename="../../viewer/main_window.py" line="438"/>
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="443"/>
+        <location filename="../../viewer/main_window.py" line="464"/>
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="463"/>
+        <location filename="../../viewer/main_window.py" line="484"/>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="496"/>
+        <location filename="../../viewer/main_window.py" line="517"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="511"/>
+        <location filename="../../viewer/main_window.py" line="532"/>
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="532"/>
+        <location filename="../../viewer/main_window.py" line="553"/>
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="544"/>
+        <location filename="../../viewer/main_window.py" line="565"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="603"/>
+        <location filename="../../viewer/main_window.py" line="624"/>
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="608"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="629"/>
+        <location filename="../../viewer/main_window.py" line="650"/>
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="629"/>
+        <location filename="../../viewer/main_window.py" line="650"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="633"/>
-        <location filename="../../viewer/main_window.py" line="639"/>
-        <location filename="../../viewer/main_window.py" line="642"/>
+        <location filename="../../viewer/main_window.py" line="654"/>
+        <location filename="../../viewer/main_window.py" line="660"/>
+        <location filename="../../viewer/main_window.py" line="663"/>
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="634"/>
+        <location filename="../../viewer/main_window.py" line="655"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>A review needs the reviewer&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="666"/>
+        <location filename="../../viewer/main_window.py" line="687"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>Settings saved; the DICOM node is restarting.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="668"/>
+        <location filename="../../viewer/main_window.py" line="689"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -650,208 +670,208 @@
 <context>
     <name>ReportEditorWidget</name>
     <message>
-        <location filename="../../viewer/report_editor.py" line="134"/>
+        <location filename="../../viewer/report_editor.py" line="137"/>
         <source>Procedure</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="134"/>
+        <location filename="../../viewer/report_editor.py" line="137"/>
         <source>Findings</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="135"/>
+        <location filename="../../viewer/report_editor.py" line="138"/>
         <source>Impression</source>
         <translation>Impression</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="135"/>
+        <location filename="../../viewer/report_editor.py" line="138"/>
         <source>Recommendation</source>
         <translation>Recommendation</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Draft</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Preliminary</source>
         <translation>Preliminary</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Final</source>
         <translation>Final</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="139"/>
+        <location filename="../../viewer/report_editor.py" line="142"/>
         <source>Amended</source>
         <translation>Amended</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="142"/>
+        <location filename="../../viewer/report_editor.py" line="145"/>
         <source>Report</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="143"/>
+        <location filename="../../viewer/report_editor.py" line="146"/>
         <source>Template</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="144"/>
+        <location filename="../../viewer/report_editor.py" line="147"/>
         <source>Categories</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="145"/>
+        <location filename="../../viewer/report_editor.py" line="148"/>
         <source>Normal findings</source>
         <translation>Normal findings</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>Location</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Long axis (mm)</source>
         <translation>Long axis (mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Mean (mm)</source>
         <translation>Mean (mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Category</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="150"/>
+        <location filename="../../viewer/report_editor.py" line="153"/>
         <source>Phrases</source>
         <translation>Phrases</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="151"/>
-        <location filename="../../viewer/report_editor.py" line="263"/>
+        <location filename="../../viewer/report_editor.py" line="154"/>
+        <location filename="../../viewer/report_editor.py" line="266"/>
         <source>Critical result</source>
         <translation>Critical result</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>Finding</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>Who was told</source>
         <translation>Who was told</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>How</source>
         <translation>How</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="153"/>
+        <location filename="../../viewer/report_editor.py" line="156"/>
         <source>When</source>
         <translation>When</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>By telephone</source>
         <translation>By telephone</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>In person</source>
         <translation>In person</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>Hospital information system</source>
         <translation>Hospital information system</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="160"/>
+        <location filename="../../viewer/report_editor.py" line="163"/>
         <source>Reporting doctor</source>
         <translation>Reporting doctor</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="161"/>
+        <location filename="../../viewer/report_editor.py" line="164"/>
         <source>Verifying doctor</source>
         <translation>Verifying doctor</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="162"/>
+        <location filename="../../viewer/report_editor.py" line="165"/>
         <source>Submit preliminary</source>
         <translation>Submit preliminary</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="163"/>
+        <location filename="../../viewer/report_editor.py" line="166"/>
         <source>Verify and release</source>
         <translation>Verify and release</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="164"/>
+        <location filename="../../viewer/report_editor.py" line="167"/>
         <source>Send again</source>
         <translation>Send again</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="242"/>
+        <location filename="../../viewer/report_editor.py" line="245"/>
         <source>Keep the selected text as a phrase</source>
         <translation>Keep the selected text as a phrase</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="256"/>
+        <location filename="../../viewer/report_editor.py" line="259"/>
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="278"/>
+        <location filename="../../viewer/report_editor.py" line="281"/>
         <source>%1 report released at %2</source>
         <translation>%1 report released at %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="288"/>
+        <location filename="../../viewer/report_editor.py" line="291"/>
         <source>Enter the reporting doctor.</source>
         <translation>Enter the reporting doctor.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="290"/>
+        <location filename="../../viewer/report_editor.py" line="293"/>
         <source>A final report needs the verifying doctor.</source>
         <translation>A final report needs the verifying doctor.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="292"/>
+        <location filename="../../viewer/report_editor.py" line="295"/>
         <source>The verifying doctor must be another doctor than the reporting doctor.</source>
         <translation>The verifying doctor must be another doctor than the reporting doctor.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="294"/>
+        <location filename="../../viewer/report_editor.py" line="297"/>
         <source>A critical result cannot be released before the report records who was told, how and when.</source>
         <translation>A critical result cannot be released before the report records who was told, how and when.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="297"/>
+        <location filename="../../viewer/report_editor.py" line="300"/>
         <source>Findings and impression must not be empty.</source>
         <translation>Findings and impression must not be empty.</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="306"/>
+        <location filename="../../viewer/report_editor.py" line="309"/>
         <source>Sent to the county PACS</source>
         <translation>Sent to the county PACS</translation>
     </message>

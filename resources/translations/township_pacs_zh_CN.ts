@@ -277,190 +277,210 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="193"/>
+        <location filename="../../viewer/main_window.py" line="195"/>
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="194"/>
+        <location filename="../../viewer/main_window.py" line="196"/>
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="199"/>
+        <location filename="../../viewer/main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="200"/>
+        <location filename="../../viewer/main_window.py" line="202"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="201"/>
+        <location filename="../../viewer/main_window.py" line="203"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="202"/>
+        <location filename="../../viewer/main_window.py" line="204"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="203"/>
+        <location filename="../../viewer/main_window.py" line="205"/>
+        <source>Export report &amp;turnaround (CSV)…</source>
+        <translation>导出报告时效统计(&amp;T)（CSV）…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="206"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="296"/>
+        <location filename="../../viewer/main_window.py" line="299"/>
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="298"/>
+        <location filename="../../viewer/main_window.py" line="301"/>
         <source>Starting the DICOM node…</source>
         <translation>正在启动 DICOM 节点…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="300"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="303"/>
+        <location filename="../../viewer/main_window.py" line="306"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="305"/>
+        <location filename="../../viewer/main_window.py" line="308"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="306"/>
+        <location filename="../../viewer/main_window.py" line="309"/>
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="330"/>
-        <location filename="../../viewer/main_window.py" line="495"/>
+        <location filename="../../viewer/main_window.py" line="333"/>
+        <location filename="../../viewer/main_window.py" line="516"/>
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="331"/>
+        <location filename="../../viewer/main_window.py" line="334"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="363"/>
+        <location filename="../../viewer/main_window.py" line="366"/>
         <source>Critical result</source>
         <translation>危急值</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="364"/>
+        <location filename="../../viewer/main_window.py" line="367"/>
         <source>Critical result in the report of %1: open the report now.</source>
         <translation>%1 的报告含危急值，请立即查看报告。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="372"/>
+        <location filename="../../viewer/main_window.py" line="375"/>
         <source>Report received: %1</source>
         <translation>收到报告：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="396"/>
+        <location filename="../../viewer/main_window.py" line="395"/>
+        <source>Export report turnaround</source>
+        <translation>导出报告时效统计</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="402"/>
+        <source>Cannot compute the turnaround: %1</source>
+        <translation>无法统计报告时效：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="405"/>
+        <source>Turnaround written to %1</source>
+        <translation>报告时效统计已保存到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="417"/>
         <source>No county PACS in the settings holds this study</source>
         <translation>设置中的县级 PACS 均无此检查</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="409"/>
+        <location filename="../../viewer/main_window.py" line="430"/>
         <source>Cannot start the report: %1</source>
         <translation>无法开始报告：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="417"/>
+        <location filename="../../viewer/main_window.py" line="438"/>
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="443"/>
+        <location filename="../../viewer/main_window.py" line="464"/>
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="463"/>
+        <location filename="../../viewer/main_window.py" line="484"/>
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="496"/>
+        <location filename="../../viewer/main_window.py" line="517"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="511"/>
+        <location filename="../../viewer/main_window.py" line="532"/>
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="532"/>
+        <location filename="../../viewer/main_window.py" line="553"/>
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="544"/>
+        <location filename="../../viewer/main_window.py" line="565"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="603"/>
+        <location filename="../../viewer/main_window.py" line="624"/>
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="608"/>
+        <location filename="../../viewer/main_window.py" line="629"/>
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="629"/>
+        <location filename="../../viewer/main_window.py" line="650"/>
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="629"/>
+        <location filename="../../viewer/main_window.py" line="650"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="633"/>
-        <location filename="../../viewer/main_window.py" line="639"/>
-        <location filename="../../viewer/main_window.py" line="642"/>
+        <location filename="../../viewer/main_window.py" line="654"/>
+        <location filename="../../viewer/main_window.py" line="660"/>
+        <location filename="../../viewer/main_window.py" line="663"/>
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="634"/>
+        <location filename="../../viewer/main_window.py" line="655"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>保存审核需要填写审核医生姓名。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="666"/>
+        <location filename="../../viewer/main_window.py" line="687"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>设置已保存，DICOM 节点正在重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="668"/>
+        <location filename="../../viewer/main_window.py" line="689"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -650,208 +670,208 @@
 <context>
     <name>ReportEditorWidget</name>
     <message>
-        <location filename="../../viewer/report_editor.py" line="134"/>
+        <location filename="../../viewer/report_editor.py" line="137"/>
         <source>Procedure</source>
         <translation>检查方法</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="134"/>
+        <location filename="../../viewer/report_editor.py" line="137"/>
         <source>Findings</source>
         <translation>影像所见</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="135"/>
+        <location filename="../../viewer/report_editor.py" line="138"/>
         <source>Impression</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="135"/>
+        <location filename="../../viewer/report_editor.py" line="138"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Preliminary</source>
         <translation>初步</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="138"/>
+        <location filename="../../viewer/report_editor.py" line="141"/>
         <source>Final</source>
         <translation>终审</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="139"/>
+        <location filename="../../viewer/report_editor.py" line="142"/>
         <source>Amended</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="142"/>
+        <location filename="../../viewer/report_editor.py" line="145"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="143"/>
+        <location filename="../../viewer/report_editor.py" line="146"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="144"/>
+        <location filename="../../viewer/report_editor.py" line="147"/>
         <source>Categories</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="145"/>
+        <location filename="../../viewer/report_editor.py" line="148"/>
         <source>Normal findings</source>
         <translation>正常所见</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="146"/>
+        <location filename="../../viewer/report_editor.py" line="149"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Long axis (mm)</source>
         <translation>长径(mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Mean (mm)</source>
         <translation>平均径(mm)</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="147"/>
+        <location filename="../../viewer/report_editor.py" line="150"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="150"/>
+        <location filename="../../viewer/report_editor.py" line="153"/>
         <source>Phrases</source>
         <translation>常用短语</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="151"/>
-        <location filename="../../viewer/report_editor.py" line="263"/>
+        <location filename="../../viewer/report_editor.py" line="154"/>
+        <location filename="../../viewer/report_editor.py" line="266"/>
         <source>Critical result</source>
         <translation>危急值</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>Finding</source>
         <translation>危急所见</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>Who was told</source>
         <translation>通知对象</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="152"/>
+        <location filename="../../viewer/report_editor.py" line="155"/>
         <source>How</source>
         <translation>通知方式</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="153"/>
+        <location filename="../../viewer/report_editor.py" line="156"/>
         <source>When</source>
         <translation>通知时间</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>By telephone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>In person</source>
         <translation>当面</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="157"/>
+        <location filename="../../viewer/report_editor.py" line="160"/>
         <source>Hospital information system</source>
         <translation>院内信息系统</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="160"/>
+        <location filename="../../viewer/report_editor.py" line="163"/>
         <source>Reporting doctor</source>
         <translation>报告医生</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="161"/>
+        <location filename="../../viewer/report_editor.py" line="164"/>
         <source>Verifying doctor</source>
         <translation>审核医生</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="162"/>
+        <location filename="../../viewer/report_editor.py" line="165"/>
         <source>Submit preliminary</source>
         <translation>提交初步报告</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="163"/>
+        <location filename="../../viewer/report_editor.py" line="166"/>
         <source>Verify and release</source>
         <translation>审核发布</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="164"/>
+        <location filename="../../viewer/report_editor.py" line="167"/>
         <source>Send again</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="242"/>
+        <location filename="../../viewer/report_editor.py" line="245"/>
         <source>Keep the selected text as a phrase</source>
         <translation>将所选文字存为常用短语</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="256"/>
+        <location filename="../../viewer/report_editor.py" line="259"/>
         <source>Mine</source>
         <translation>我的短语</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="278"/>
+        <location filename="../../viewer/report_editor.py" line="281"/>
         <source>%1 report released at %2</source>
         <translation>%1报告已于 %2 发布</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="288"/>
+        <location filename="../../viewer/report_editor.py" line="291"/>
         <source>Enter the reporting doctor.</source>
         <translation>请填写报告医生。</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="290"/>
+        <location filename="../../viewer/report_editor.py" line="293"/>
         <source>A final report needs the verifying doctor.</source>
         <translation>终审报告需要审核医生。</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="292"/>
+        <location filename="../../viewer/report_editor.py" line="295"/>
         <source>The verifying doctor must be another doctor than the reporting doctor.</source>
         <translation>审核医生须为报告医生以外的另一位医生。</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="294"/>
+        <location filename="../../viewer/report_editor.py" line="297"/>
         <source>A critical result cannot be released before the report records who was told, how and when.</source>
         <translation>危急值报告须记录通知对象、通知方式和通知时间后方可发布。</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="297"/>
+        <location filename="../../viewer/report_editor.py" line="300"/>
         <source>Findings and impression must not be empty.</source>
         <translation>影像所见和诊断意见不能为空。</translation>
     </message>
     <message>
-        <location filename="../../viewer/report_editor.py" line="306"/>
+        <location filename="../../viewer/report_editor.py" line="309"/>
         <source>Sent to the county PACS</source>
         <translation>已发送至县级 PACS</translation>
     </message>

@@ -27,6 +27,7 @@ from reports.filing import ReportSession
 from reports.model import CriticalResult
 from reports.signoff import SignOffError
 from reports.study import StudyContext
+from reports.turnaround import records_from_township, records_from_worklist, turnaround_csv
 from tests.conftest import free_port
 from tests.county.helpers import county_pacs, station_cfg
 from tests.dicom_objects.test_nodule_objects import dciodvfy_errors
@@ -186,6 +187,15 @@ def test_report_goes_home_to_its_township_only_and_survives_an_outage(ct_study_f
             assert {(r["study_uid"], r["state"]) for r in json.loads(cli.stdout)["reports"]} >= {
                 (uid["A1"], "final"), (uid["A2"], "final")}
             n_a = arch_a.study(uid["A1"]).num_instances
+
+            # --- turnaround: the county's figures over both townships, and township A's own
+            county_recs = {r.study_uid: r for r in records_from_worklist(worklist)}
+            assert county_recs[uid["A1"]].final_at and county_recs[uid["A2"]].final_at
+            assert county_recs[uid["B1"]].final_at is None
+            town_recs = {r.study_uid: r for r in records_from_township(arch_a, "TOWN_A")}
+            assert town_recs[uid["A1"]].final_at >= town_recs[uid["A1"]].arrived_at
+            csv_text = turnaround_csv(cfg)
+            assert csv_text.startswith("township,exam,studies,final,median_min,p90_min") and uid["B1"] in csv_text
 
             # --- the uplink goes down while an amendment waits; it arrives exactly once when it returns
             link_a.down()

@@ -184,3 +184,20 @@ def test_county_station_opens_the_editor_beside_the_images(qtbot, zh, cfg, ct_st
         ct_study_files[:1]).study_uid
     assert "C-Lung-RADS" in win.report_editor.section_edits["findings"].toPlainText()
     assert win.report_notifier is None  # the township's notices are not the county's
+
+
+def test_township_exports_its_turnaround_csv(qtbot, cfg, ct_study_files, tmp_path):
+    import csv
+
+    from viewer.main_window import MainWindow
+
+    archive, uid = _township_archive(tmp_path, ct_study_files, critical=False)
+    cfg["viewer"].update(embedded_node=False)
+    win = MainWindow(cfg, archive)
+    qtbot.addWidget(win)
+    out = win.export_turnaround(str(tmp_path / "turnaround.csv"))
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["township", "exam", "studies", "final"] and rows[1][:4] == ["TPACS", "CT", "1", "1"]
+    assert float(rows[1][4]) >= 0  # minutes from arrival to the final report
+    win.browser.timer.stop()
+    win.report_notifier.timer.stop()
