@@ -69,6 +69,26 @@ def blob_candidates(hu: np.ndarray, region: np.ndarray, spacing_mm: float, scale
     return Candidates(vox[idx], resp[idx].astype(np.float32), 2 * math.sqrt(3) * sig[idx])
 
 
+@dataclass
+class CroppedImage:
+    """Part of a resampled scan: `array` holds the voxels from index `offset` (z, y, x) of the full grid."""
+    array: np.ndarray
+    offset: np.ndarray
+
+    def astype(self, dtype) -> "CroppedImage":
+        return CroppedImage(self.array.astype(dtype), self.offset)
+
+    @property
+    def nbytes(self) -> int:
+        return self.array.nbytes
+
+
+def _array_offset(img) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(img, CroppedImage):
+        return img.array, img.offset
+    return img, np.zeros(3)
+
+
 def crop(arr: np.ndarray, centre, size, fill) -> np.ndarray:
     """A size-shaped patch centred at `centre` (voxel coords), padded with `fill` ('edge' or a value)
     where it leaves arr."""
@@ -90,11 +110,13 @@ def crop(arr: np.ndarray, centre, size, fill) -> np.ndarray:
 def patches(images: list[np.ndarray], scales: list[float], centres_coarse: np.ndarray, coarse_spacing: float,
             size) -> np.ndarray:
     """(n, len(images), *size) float32: for each centre (voxels of the coarse grid), a cube cut from each
-    image; images[i] is the scan resampled at `scales[i]` mm on a grid with the coarse grid's origin and axes."""
+    image; images[i] is the scan resampled at `scales[i]` mm on a grid with the coarse grid's origin and axes
+    (an array, or a `CroppedImage` of it)."""
     out = np.empty((len(centres_coarse), len(images)) + tuple(size), np.float32)
+    arrs = [_array_offset(img) for img in images]
     for i, c in enumerate(centres_coarse):
-        for ch, (img, sp) in enumerate(zip(images, scales)):
-            out[i, ch] = crop(img, np.asarray(c) * (coarse_spacing / sp), size, "edge")
+        for ch, ((arr, off), sp) in enumerate(zip(arrs, scales)):
+            out[i, ch] = crop(arr, np.asarray(c) * (coarse_spacing / sp) - off, size, "edge")
     return out
 
 
@@ -103,7 +125,7 @@ def scan_images(hu: np.ndarray, native_grid, prep, spacings_mm, hu_window,
     """The windowed scan at each patch spacing (the coarse model grid's own image is reused).
 
     Finer images are resampled only where a patch around a candidate (inside the search region) can
-    reach; elsewhere they hold air, which no patch reads."""
+    reach, and kept as that part alone (`CroppedImage`)."""
     from ai_models.preprocess import bbox, resample, window
 
     coarse = float(prep.grid.spacing_zyx_mm[0])
@@ -119,5 +141,9 @@ def scan_images(hu: np.ndarray, native_grid, prep, spacings_mm, hu_window,
             reach = [p // 2 + 4 for p in patch_zyx]  # + room for training's shifted cuts
             sub = tuple(slice(max(0, math.floor(b.start * f) - r), math.ceil((b.stop - 1) * f) + r + 1)
                         for b, r in zip(box, reach))
-        out.append(window(resample(hu, native_grid, float(sp), sub)[0], *hu_window))
+        if sub is None:
+            out.append(window(resample(hu, native_grid, float(sp))[0], *hu_window))
+            continue
+        arr = window(resample(hu, native_grid, float(sp), sub, crop=True)[0], *hu_window)
+        out.append(CroppedImage(arr, np.array([s.start for s in sub])))
     return out

@@ -17,7 +17,7 @@ import numpy as np
 from ai_models.candidates import blob_candidates, patches, scan_images
 from ai_models.findings import FindingsReport, ModelInfo
 from ai_models.model import ModelCard, predict_logits
-from ai_models.postprocess import extract_findings, findings_from_scores
+from ai_models.postprocess import LungLookup, extract_findings, findings_from_scores
 from ai_models.preprocess import grid_of, prepare
 from ai_models.series import SeriesError, Volume, load_volume
 
@@ -26,14 +26,20 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
 
 
-def score_candidates(images: list[np.ndarray], voxels: np.ndarray, backend, card: ModelCard,
+def candidate_logits(images: list[np.ndarray], voxels: np.ndarray, backend, card: ModelCard,
                      batch: int = 128) -> np.ndarray:
-    """Nodule probability of each candidate (voxels on the coarse model grid), in batches."""
+    """The network's logit for each candidate (voxels on the coarse model grid), in batches."""
     out = np.zeros(len(voxels), np.float32)
     for a in range(0, len(voxels), batch):
         x = patches(images, card.patch_spacings_mm, voxels[a:a + batch], card.input_spacing_mm, card.patch_zyx)
-        out[a:a + batch] = _sigmoid(np.asarray(backend(x), np.float32).reshape(-1))
+        out[a:a + batch] = np.asarray(backend(x), np.float32).reshape(-1)
     return out
+
+
+def score_candidates(images: list[np.ndarray], voxels: np.ndarray, backend, card: ModelCard,
+                     batch: int = 128) -> np.ndarray:
+    """Calibrated nodule probability of each candidate."""
+    return card.probability(candidate_logits(images, voxels, backend, card, batch))
 
 
 def cube_symmetries(x: np.ndarray) -> list[np.ndarray]:
@@ -56,7 +62,7 @@ def cube_symmetries(x: np.ndarray) -> list[np.ndarray]:
 
 def rescore_symmetric(images: list[np.ndarray], voxels: np.ndarray, backend, card: ModelCard,
                       batch: int = 128) -> np.ndarray:
-    """Nodule probability of each candidate from the mean logit over its 16 symmetric views.
+    """Calibrated nodule probability of each candidate from the mean logit over its 16 symmetric views.
 
     One view scores a blunt vessel end or a nodule near the cube's edge unevenly depending on how it
     happens to sit; averaging the views the network was trained to treat alike steadies the ranking
@@ -67,16 +73,35 @@ def rescore_symmetric(images: list[np.ndarray], voxels: np.ndarray, backend, car
         x = patches(images, card.patch_spacings_mm, voxels[a:a + per_call], card.input_spacing_mm, card.patch_zyx)
         views = cube_symmetries(x)
         logits = np.asarray(backend(np.concatenate(views)), np.float32).reshape(len(views), len(x))
-        out[a:a + len(x)] = _sigmoid(logits.mean(axis=0))
-    return out
+        out[a:a + len(x)] = logits.mean(axis=0)
+    return card.probability(out)
+
+
+def too_thick(vol: Volume, card: ModelCard) -> str:
+    """The words the AI state shows when the slices are thicker than the model supports, else ""."""
+    t = vol.effective_thickness_mm
+    if card.max_slice_thickness_mm and t > card.max_slice_thickness_mm + 0.25:
+        return (f"{t:g} mm slices: too thick for nodule detection "
+                f"(the model reads slices up to {card.max_slice_thickness_mm:g} mm)")
+    return ""
 
 
 def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = False, timings: dict | None = None):
     """Findings on a loaded volume; with_masks also returns a label volume on the scanner grid
     (uint8 or uint16; value i+1 marks finding i), the form `dicom_objects.ai_results.write_results` accepts."""
     t = time.perf_counter()
+    info = ModelInfo(**card.info())
+    refused = too_thick(vol, card)
+    if refused:
+        report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid, model=info, findings=[],
+                                status="not_supported", message=refused,
+                                reason="too_thick", slice_thickness_mm=round(vol.effective_thickness_mm, 2))
+        if timings is not None:
+            timings.update(preprocess_s=0.0, network_s=0.0, postprocess_s=0.0, backend=backend.describe())
+        return (report, np.zeros(vol.hu.shape, np.uint8)) if with_masks else report
     native = grid_of(vol)
     prep = prepare(vol.hu, native, card.input_spacing_mm, tuple(card.hu_window))
+    lungs = LungLookup(prep.lungs, prep.grid, native)
     if card.pipeline == "candidates":
         images = scan_images(vol.hu, native, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
         blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
@@ -86,16 +111,18 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
         scores = score_candidates(images, blobs.voxels, backend, card)
         centres = prep.grid.lps_of(blobs.voxels)
         keep = np.arange(len(scores))
+        measured: dict = {}
         if card.rescore_findings > 0:
             # The first pass's best distinct findings (a large nodule holds dozens of blob maxima; grouping
             # them keeps it from crowding out a small one) are scored again from the candidate each was
             # measured from; the final findings come from those.
-            first = findings_from_scores(centres, scores, blobs.diameter_mm, vol.hu, native, card.rescore_findings)
+            first = findings_from_scores(centres, scores, blobs.diameter_mm, vol.hu, native, card.rescore_findings,
+                                         lungs=lungs, measured=measured)
             keep = np.array([c.source for c in first], int)
             scores = rescore_symmetric(images, blobs.voxels[keep], backend, card)
         t_net = time.perf_counter()
         cands = findings_from_scores(centres[keep], scores, blobs.diameter_mm[keep], vol.hu, native,
-                                     card.max_findings)
+                                     card.max_findings, lungs=lungs, measured=measured)
     else:
         t_prep = time.perf_counter()
         logits = predict_logits(prep.image, backend, card, region=prep.mask)
@@ -103,9 +130,9 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
         prob[~prep.mask] = 0.0  # outside the lungs (+ margin) nothing is reported
         t_net = time.perf_counter()
         cands = extract_findings(prob, prep.grid, vol.hu, native, card.threshold, card.candidate_threshold,
-                                 card.max_findings)
-    report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid,
-                            model=ModelInfo(**card.info()), findings=[c.finding for c in cands])
+                                 card.max_findings, lungs=lungs)
+    report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid, model=info,
+                            findings=[c.finding for c in cands], slice_thickness_mm=round(vol.effective_thickness_mm, 2))
     if timings is not None:
         timings.update(preprocess_s=t_prep - t, network_s=t_net - t_prep, postprocess_s=time.perf_counter() - t_net,
                        backend=backend.describe())

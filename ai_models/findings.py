@@ -146,6 +146,9 @@ class FindingsReport:
     findings: list[Finding] = field(default_factory=list)
     status: str = "ok"
     message: str = ""
+    # Why a series was not read, as a code the viewer translates ("too_thick"), and the thickness it saw.
+    reason: str = ""
+    slice_thickness_mm: float = 0.0
 
     def to_json_dict(self) -> dict[str, Any]:
         out = {
@@ -154,8 +157,11 @@ class FindingsReport:
             "model": asdict(self.model),
             "findings": [f.to_json_dict() for f in self.findings],
         }
+        out["status"] = self.status
         if self.status != "ok" or self.message:
-            out["status"], out["message"] = self.status, self.message
+            out["message"], out["reason"] = self.message, self.reason
+        if self.slice_thickness_mm:
+            out["slice_thickness_mm"] = self.slice_thickness_mm
         return out
 
     def to_json(self) -> str:
@@ -171,4 +177,6 @@ class FindingsReport:
             findings=[Finding.from_json_dict(f) for f in d.get("findings", [])],
             status=d.get("status", "ok"),
             message=d.get("message", ""),
+            reason=d.get("reason", ""),
+            slice_thickness_mm=float(d.get("slice_thickness_mm", 0.0)),
         )

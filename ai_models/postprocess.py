@@ -1,13 +1,12 @@
-"""From the network's probability map to `Finding`s.
+"""From scored candidates to `Finding`s: one per lesion, measured on the scanner's own grid, inside the lungs.
 
-Candidates are connected components of the probability map (on the 2 mm grid, inside the lung search
-region). Each one is then measured on the scanner's own grid: the probability is interpolated onto the
-original voxels around it, and the voxels above the card's threshold are the nodule. From those come the
-long-axis diameter (extent along the first principal axis), the volume, and the kind (from the HU inside).
+The shipped pipeline scores blob candidates (`findings_from_scores`); the older segmentation pipeline's
+probability map is first turned into candidates, one per connected component (`extract_findings`). Either
+way every finding is measured from the HU around it (`ai_models.lesion`), fragments of a lesion already
+reported are merged into it, and where it lies is said in words (`LungLookup.where`).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +15,8 @@ from scipy import ndimage as ndi
 from ai_models.findings import Finding
 from ai_models.preprocess import Grid
 
-# HU rules for the kind, on the voxels of the nodule on the scanner grid (see classify_kind).
-SOLID_MEDIAN_HU = -350.0
-PART_SOLID_CORE_HU = -200.0
-PART_SOLID_CORE_FRACTION = 0.06
-# Nodules are at most 30 mm; a component much larger than that is not reported as one.
-MAX_EXTENT_MM = 60.0
-# Edge thresholds when measuring: half way from aerated lung (about -860) to ground glass (-620) and to
-# soft tissue (+40), i.e. the half-maximum edge a radiologist's caliper finds.
-GGO_EDGE_HU, SOLID_EDGE_HU = -740.0, -410.0
+# A probability-map component much larger than any lesion is a lung-wide false response, not a finding.
+MAX_EXTENT_MM = 90.0
 
 
 @dataclass
@@ -34,199 +26,175 @@ class Candidate:
     source: int = -1  # findings_from_scores: index of the scored candidate it was measured from
 
 
-def classify_kind(hu_values: np.ndarray) -> str:
-    """solid: most of the nodule is soft-tissue dense; part-solid: mostly ground glass with a dense core;
-    ground glass: no dense core. Partial volume lowers small solid nodules' HU, hence the lenient median."""
-    if hu_values.size == 0:
-        return "unknown"
-    med = float(np.median(hu_values))
-    if med > SOLID_MEDIAN_HU:
-        return "solid"
-    core = float(np.mean(hu_values > PART_SOLID_CORE_HU))
-    return "part_solid" if core >= PART_SOLID_CORE_FRACTION else "ground_glass"
-
-
-def long_axis_mm(points_mm: np.ndarray, voxel_mm: np.ndarray) -> float:
-    """Extent along the first principal axis of a point cloud of voxel centres, plus one voxel's size
-    along that axis (the centres of the outer voxels are half a voxel inside the edge on each side)."""
-    if len(points_mm) == 1:
-        return float(np.mean(voxel_mm))
-    c = points_mm - points_mm.mean(axis=0)
-    _, _, vt = np.linalg.svd(c, full_matrices=False)
-    axis = vt[0]
-    proj = c @ axis
-    step = float(np.sqrt(np.sum((axis * voxel_mm) ** 2)))
-    return float(proj.max() - proj.min()) + step
-
-
-def refine_with_hu(hu: np.ndarray, native: Grid, centre_lps: np.ndarray, d_prob: float, thr: float = -750.0):
-    """The nodule as the dense voxels around its centre, on the scanner grid: (box, mask) or None.
-
-    The network's probability blob is narrower than a small nodule, so sizes come from the HU: voxels
-    above a density threshold low enough for ground glass are counted in thin shells around the centre;
-    the nodule ends where a shell is less than half dense (an attached vessel or pleura fills only a
-    small part of each shell, so it does not move that edge). The mask is the dense voxels inside that
-    radius plus half a voxel. None when the centre is not dense or no edge is found.
-    """
-    half = max(d_prob, 8.0) * 0.75 + 3.0
-    sp = np.asarray(native.spacing_zyx_mm, float)
-    cv = native.voxel_of(centre_lps)
-    lo = np.maximum(np.floor(cv - half / sp).astype(int), 0)
-    hi = np.minimum(np.ceil(cv + half / sp).astype(int) + 1, native.shape_zyx)
-    if np.any(hi - lo < 1):
-        return None
-    box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
-    dense = hu[box] > thr
-    idx = np.indices(dense.shape).reshape(3, -1).T + lo
-    dist = np.linalg.norm(native.lps_of(idx) - centre_lps, axis=1).reshape(dense.shape)
-    step = 0.5
-    edge = None
-    for r in np.arange(step, half, step):
-        shell = (dist > r - step) & (dist <= r)
-        if shell.sum() < 4:
-            continue  # thick slices: too few voxel centres this close to the centre
-        if dense[shell].mean() < 0.5:
-            edge = r
-            break
-    if edge is None or edge <= 1.0:
-        return None
-    mask = dense & (dist <= edge + 0.5 * float(sp.min()))
-    lab, n = ndi.label(mask)
-    if n == 0:
-        return None
-    keep = lab == lab[mask][np.argmin(dist[mask])]
-    return box, keep
-
-
-def _native_box(native: Grid, lps_corners: np.ndarray, margin_mm: float):
-    vox = native.voxel_of(lps_corners)
-    m = margin_mm / np.asarray(native.spacing_zyx_mm)
-    lo = np.floor(vox.min(axis=0) - m).astype(int)
-    hi = np.ceil(vox.max(axis=0) + m).astype(int) + 1
-    lo = np.maximum(lo, 0)
-    hi = np.minimum(hi, native.shape_zyx)
-    if np.any(hi <= lo):
-        return None
-    return tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
-
-
 def extract_findings(prob: np.ndarray, grid: Grid, native_hu: np.ndarray, native: Grid, threshold: float,
-                     candidate_threshold: float, max_findings: int) -> list[Candidate]:
-    """Candidates, best score first (at most max_findings)."""
+                     candidate_threshold: float, max_findings: int, lungs=None) -> list[Candidate]:
+    """Segmentation pipeline: each component of the probability map above candidate_threshold is a
+    candidate at its probability-weighted core (voxels above min(threshold, half its peak)), scored by its
+    peak; then as `findings_from_scores`."""
     lab, n = ndi.label(prob >= candidate_threshold)
     if n == 0:
         return []
     idx = np.arange(1, n + 1)
     peaks = ndi.maximum(prob, lab, idx)
-    order = np.argsort(-peaks)[: max_findings * 2]
-    objs = ndi.find_objects(lab)
     spacing = np.asarray(grid.spacing_zyx_mm)
-    voxel_mm = np.asarray(native.spacing_zyx_mm)[::-1]  # x, y, z
-    out: list[Candidate] = []
-    for i in order:
-        label = int(i) + 1
-        box = objs[i]
+    centres, scores, diameters = [], [], []
+    for i, box in enumerate(ndi.find_objects(lab)):
         if max((s.stop - s.start) * sp for s, sp in zip(box, spacing)) > MAX_EXTENT_MM:
-            continue  # far larger than any nodule (a mass or a lung-wide false response): not a finding
-        box = tuple(slice(max(0, s.start - 1), min(prob.shape[a], s.stop + 1)) for a, s in enumerate(box))
-        p = np.where(lab[box] == label, prob[box], 0.0)
-        peak = float(peaks[i])
-        core_thr = min(threshold, 0.5 * peak)
-        core = p >= core_thr
+            continue
+        p = np.where(lab[box] == i + 1, prob[box], 0.0)
+        core = p >= min(threshold, 0.5 * float(peaks[i]))
         zyx = np.argwhere(core) + np.array([s.start for s in box])
         w = p[core]
-        centre_vox = (zyx * w[:, None]).sum(axis=0) / w.sum()
-        centre = grid.lps_of(centre_vox)
-        # Measure on the scanner grid: interpolate this component's probability onto its voxels.
-        corners = grid.lps_of(np.array([[s.start for s in box], [s.stop - 1 for s in box]], float))
-        nbox = _native_box(native, corners, margin_mm=float(spacing.max()))
-        mask = None
-        if nbox is not None:
-            zz, yy, xx = np.meshgrid(*[np.arange(s.start, s.stop) for s in nbox], indexing="ij")
-            pts = np.stack([zz, yy, xx], axis=-1).reshape(-1, 3)
-            gvox = grid.voxel_of(native.lps_of(pts)) - np.array([s.start for s in box])
-            pv = ndi.map_coordinates(p, gvox.T, order=1, mode="constant", cval=0.0).reshape(zz.shape)
-            mask = pv >= core_thr
-        if mask is not None and mask.sum() >= 1:
-            pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in nbox]))
-            diameter = long_axis_mm(pts_mm, voxel_mm)
-            refined = refine_with_hu(native_hu, native, centre, diameter, GGO_EDGE_HU)
-            if refined is not None:
-                nbox, mask = refined
-            kind = classify_kind(native_hu[nbox][mask])
-            if refined is not None and kind == "solid":  # solid: measure at the solid half-maximum edge
-                refined = refine_with_hu(native_hu, native, centre, diameter, SOLID_EDGE_HU) or refined
-                nbox, mask = refined
-            pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in nbox]))
-            diameter = long_axis_mm(pts_mm, voxel_mm)
-            volume = float(mask.sum() * np.prod(native.spacing_zyx_mm))
-        else:  # a speck smaller than a scanner voxel: size from the coarse component
-            volume = float(core.sum() * np.prod(spacing))
-            diameter = 2 * (3 * volume / (4 * math.pi)) ** (1 / 3)
-            kind = "unknown"
-            nbox, mask = None, None
-        f = Finding(center_lps_mm=tuple(centre), diameter_mm=round(diameter, 2), volume_mm3=round(volume, 1),
-                    score=round(peak, 4), kind=kind)
-        out.append(Candidate(f, (nbox, mask) if mask is not None else None))
-    out.sort(key=lambda c: -c.finding.score)
-    return out[:max_findings]
+        centres.append(grid.lps_of((zyx * w[:, None]).sum(axis=0) / w.sum()))
+        scores.append(float(peaks[i]))
+        diameters.append(2 * (3 * core.sum() * np.prod(spacing) / (4 * np.pi)) ** (1 / 3))
+    if not centres:
+        return []
+    return findings_from_scores(np.array(centres), np.array(scores), np.array(diameters), native_hu, native,
+                                max_findings, lungs=lungs)
 
 
-def _ball(native: Grid, centre_lps: np.ndarray, diameter_mm: float):
-    """(box, mask) of the scanner voxels within diameter/2 of centre (at least the nearest voxel)."""
-    sp = np.asarray(native.spacing_zyx_mm, float)
-    half = diameter_mm / 2
-    cv = native.voxel_of(centre_lps)
-    lo = np.clip(np.floor(cv - half / sp).astype(int), 0, np.asarray(native.shape_zyx) - 1)
-    hi = np.clip(np.ceil(cv + half / sp).astype(int) + 1, lo + 1, native.shape_zyx)
-    box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
-    idx = np.indices(tuple(b - a for a, b in zip(lo, hi))).reshape(3, -1).T + lo
-    d = np.linalg.norm(native.lps_of(idx) - centre_lps, axis=1).reshape(tuple(hi - lo))
-    mask = d <= half
-    if not mask.any():
-        mask[np.unravel_index(np.argmin(d), d.shape)] = True
-    return box, mask
+class LungLookup:
+    """The lungs of the model grid (`Prepared.lungs`) seen from the scanner grid and from LPS points, and
+    where a point lies in words: side (patient's right / left) and zone (upper / middle / lower third of
+    that lung's height)."""
+
+    def __init__(self, lungs: np.ndarray | None, grid: Grid, native: Grid, margin_mm: float = 2.0):
+        from ai_models.preprocess import dilate
+
+        self.grid, self.native = grid, native
+        self.lungs = lungs
+        self.near = None if lungs is None else dilate(lungs, margin_mm, float(grid.spacing_zyx_mm[0]))
+        self.sides: dict[str, tuple[float, float]] = {}
+        self.midline_x = 0.0
+        if lungs is not None and lungs.any():
+            pts = grid.lps_of(np.argwhere(lungs[:, ::2, ::2]) * np.array([1, 2, 2]))
+            self.midline_x = 0.5 * (float(pts[:, 0].min()) + float(pts[:, 0].max()))
+            for side, sel in (("R", pts[:, 0] < self.midline_x), ("L", pts[:, 0] >= self.midline_x)):
+                if sel.any():
+                    self.sides[side] = (float(pts[sel, 2].min()), float(pts[sel, 2].max()))
+
+    def _lookup(self, mask: np.ndarray, lps: np.ndarray) -> np.ndarray:
+        v = np.rint(self.grid.voxel_of(lps)).astype(int)
+        inside = np.all((v >= 0) & (v < np.asarray(mask.shape)), axis=-1)
+        out = np.zeros(len(v), bool)
+        out[inside] = mask[tuple(v[inside].T)]
+        return out
+
+    def contains(self, lps) -> bool:
+        if self.near is None:
+            return True
+        return bool(self._lookup(self.near, np.asarray(lps, float)[None])[0])
+
+    def box(self, box) -> np.ndarray | None:
+        """The lungs on the scanner voxels of `box` (nearest model-grid voxel; both grids share their axes,
+        so each axis maps on its own)."""
+        if self.lungs is None:
+            return None
+        shape = tuple(s.stop - s.start for s in box)
+        if not self._same_axes():
+            lo = np.array([s.start for s in box])
+            idx = np.indices(shape).reshape(3, -1).T + lo
+            return self._lookup(self.lungs, self.native.lps_of(idx)).reshape(shape)
+        o = self.grid.voxel_of(self.native.origin_lps_mm)
+        ratio = np.asarray(self.native.spacing_zyx_mm, float) / np.asarray(self.grid.spacing_zyx_mm, float)
+        axes, ok = [], []
+        for a, b in enumerate(box):
+            m = np.rint(o[a] + np.arange(b.start, b.stop) * ratio[a]).astype(int)
+            ok.append((m >= 0) & (m < self.lungs.shape[a]))
+            axes.append(np.clip(m, 0, self.lungs.shape[a] - 1))
+        out = self.lungs[np.ix_(*axes)]
+        return out & ok[0][:, None, None] & ok[1][None, :, None] & ok[2][None, None, :]
+
+    def _same_axes(self) -> bool:
+        return all(np.allclose(getattr(self.grid, k), getattr(self.native, k)) for k in ("row_dir", "col_dir", "normal"))
+
+    def where(self, lps) -> tuple[str, str]:
+        """LPS: +x is the patient's left, +z is the head."""
+        if not self.sides:
+            return "", ""
+        side = "R" if float(lps[0]) < self.midline_x else "L"
+        lo, hi = self.sides.get(side, next(iter(self.sides.values())))
+        if hi - lo < 1e-6:
+            return side, ""
+        t = (float(lps[2]) - lo) / (hi - lo)
+        return side, "upper" if t >= 2 / 3 else "middle" if t >= 1 / 3 else "lower"
 
 
-def measure(native_hu: np.ndarray, native: Grid, centre: np.ndarray, diameter_guess_mm: float):
-    """(centre, diameter, volume, kind, (box, mask)) of the nodule around `centre` on the scanner grid.
+def measure(native_hu: np.ndarray, native: Grid, centre: np.ndarray, diameter_guess_mm: float,
+            lungs: LungLookup | None = None):
+    """The lesion around `centre`, or (where no dense lesion is found: a faint or tiny blob) a ball of the
+    guessed diameter; see `ai_models.lesion`."""
+    from ai_models.lesion import ball, classify, segment, sphere_volume
 
-    The nodule is found from the HU (see refine_with_hu) at the ground-glass edge, and again at the
-    solid edge when it is solid; its centre is the centroid of those voxels. Where no edge is found
-    (a faint or tiny blob), the nodule is taken as a ball of the guessed diameter."""
-    voxel_mm = np.asarray(native.spacing_zyx_mm)[::-1]
-    refined = refine_with_hu(native_hu, native, centre, diameter_guess_mm, GGO_EDGE_HU)
-    if refined is None:
-        box, mask = _ball(native, centre, diameter_guess_mm)
-        return centre, float(diameter_guess_mm), float(math.pi / 6 * diameter_guess_mm ** 3), \
-            classify_kind(native_hu[box][mask]), (box, mask)
-    box, mask = refined
-    kind = classify_kind(native_hu[box][mask])
-    if kind == "solid":  # measured at the solid half-maximum edge
-        box, mask = refine_with_hu(native_hu, native, centre, diameter_guess_mm, SOLID_EDGE_HU) or refined
-    pts_mm = native.lps_of(np.argwhere(mask) + np.array([s.start for s in box]))
-    return (pts_mm.mean(axis=0), long_axis_mm(pts_mm, voxel_mm), float(mask.sum() * np.prod(native.spacing_zyx_mm)),
-            kind, (box, mask))
+    les = segment(native_hu, native, centre, diameter_guess_mm, lungs.box if lungs is not None else None)
+    if les is not None:
+        return les
+    from ai_models.lesion import Lesion
+
+    box, mask = ball(native, centre, diameter_guess_mm)
+    kind = classify(native_hu[box][mask])
+    if kind == "mass":
+        kind = "solid"
+    return Lesion(np.asarray(centre, float), box, mask, float(diameter_guess_mm), float(diameter_guess_mm),
+                  sphere_volume(diameter_guess_mm), kind)
 
 
 def findings_from_scores(centres_lps: np.ndarray, scores: np.ndarray, diameters_mm: np.ndarray,
                          native_hu: np.ndarray, native: Grid, max_findings: int,
-                         min_separation_mm: float = 4.0) -> list[Candidate]:
-    """Scored candidates -> findings, best first: each is measured; one that lies inside an already
-    kept finding (or within min_separation_mm of its centre) is the same nodule and is dropped."""
+                         min_separation_mm: float = 4.0, lungs: LungLookup | None = None,
+                         measured: dict | None = None) -> list[Candidate]:
+    """Scored candidates -> findings, best first, one per lesion.
+
+    Each candidate is measured (its lesion outlined on the scanner grid); one whose point lies in a lesion
+    already kept (or within min_separation_mm of its centre), or whose lesion overlaps one already kept, is
+    a fragment of that lesion and adds nothing. A finding whose lesion lies outside the lungs is dropped.
+    `measured` (optional) keeps lesions by candidate point across calls on the same scan."""
     out: list[Candidate] = []
-    kept: list[tuple[np.ndarray, float]] = []
+    kept: list[tuple[np.ndarray, float, tuple, np.ndarray]] = []
+
+    def inside_kept(p: np.ndarray) -> bool:
+        for kc, kr, kbox, kmask in kept:
+            if np.linalg.norm(p - kc) < max(min_separation_mm, 0.5 * kr):
+                return True
+            v = np.rint(native.voxel_of(p)).astype(int) - np.array([s.start for s in kbox])
+            if np.all(v >= 0) and np.all(v < kmask.shape) and kmask[tuple(v)]:
+                return True
+        return False
+
+    def overlaps_kept(box, mask) -> bool:
+        for _, _, kbox, kmask in kept:
+            lo = [max(a.start, b.start) for a, b in zip(box, kbox)]
+            hi = [min(a.stop, b.stop) for a, b in zip(box, kbox)]
+            if any(h <= l for l, h in zip(lo, hi)):
+                continue
+            a = mask[tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, box))]
+            b = kmask[tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, kbox))]
+            if (a & b).sum() >= 0.2 * min(mask.sum(), kmask.sum()):
+                return True
+        return False
+
     for i in np.argsort(-scores, kind="stable"):
         c = np.asarray(centres_lps[i], float)
-        if any(np.linalg.norm(c - kc) < max(kr, min_separation_mm) for kc, kr in kept):
+        if inside_kept(c):
             continue
-        centre, diameter, volume, kind, native_mask = measure(native_hu, native, c, float(diameters_mm[i]))
-        if any(np.linalg.norm(centre - kc) < max(kr, min_separation_mm) for kc, kr in kept):
-            continue  # its measured centre moved onto a nodule already reported
-        kept.append((centre, diameter / 2))
-        f = Finding(center_lps_mm=tuple(float(v) for v in centre), diameter_mm=round(diameter, 2),
-                    volume_mm3=round(volume, 1), score=round(float(scores[i]), 4), kind=kind)
-        out.append(Candidate(f, native_mask, int(i)))
+        key = (c.round(3).tobytes(), round(float(diameters_mm[i]), 3))
+        les = measured.get(key) if measured is not None else None
+        if les is None:
+            les = measure(native_hu, native, c, float(diameters_mm[i]), lungs)
+            if measured is not None:
+                measured[key] = les
+        if inside_kept(les.centre_lps) or overlaps_kept(les.box, les.mask):
+            continue  # a fragment of a lesion already reported
+        if lungs is not None and not lungs.contains(les.centre_lps):
+            continue  # nothing is reported outside the lungs
+        kept.append((les.centre_lps, les.long_axis_mm, les.box, les.mask))
+        side, zone = lungs.where(les.centre_lps) if lungs is not None else ("", "")
+        f = Finding(center_lps_mm=tuple(float(v) for v in les.centre_lps), diameter_mm=round(les.long_axis_mm, 2),
+                    mean_diameter_mm=round(les.mean_diameter_mm, 2), solid_diameter_mm=round(les.solid_mean_mm, 2),
+                    volume_mm3=round(les.volume_mm3, 1), score=float(scores[i]), kind=les.kind,
+                    lung_side=side, lung_zone=zone)
+        out.append(Candidate(f, (les.box, les.mask), int(i)))
         if len(out) >= max_findings:
             break
     return out

@@ -32,13 +32,14 @@ def grid_of(vol: Volume) -> Grid:
 
 
 def resample(hu: np.ndarray, grid: Grid, spacing_mm: float,
-             box: tuple[slice, slice, slice] | None = None) -> tuple[np.ndarray, Grid]:
+             box: tuple[slice, slice, slice] | None = None, crop: bool = False) -> tuple[np.ndarray, Grid]:
     """Linear resampling (SimpleITK) to an isotropic grid of `spacing_mm` covering the volume.
 
     Axes that shrink by 2x or more are first averaged over whole bins of voxels (BinShrink), a cheap
     anti-aliasing that makes thin-pixel noise look alike whatever the scanner's pixel size.
     box: compute only these voxels of the output grid (the rest is -1000 HU); the values inside are
-    the same as those of the whole resampling.
+    the same as those of the whole resampling. crop: return only the box (its first voxel's index is
+    the box's start), not the whole grid.
     """
     import SimpleITK as sitk
 
@@ -64,7 +65,7 @@ def resample(hu: np.ndarray, grid: Grid, spacing_mm: float,
                         tuple(float(v) for v in g.lps_of(lo[None].astype(float))[0]), (float(spacing_mm),) * 3,
                         dirs, -1000.0, sitk.sitkFloat32, True)
     arr = sitk.GetArrayFromImage(out)
-    if box is not None:
+    if box is not None and not crop:
         full = np.full(g.shape_zyx, -1000.0, np.float32)
         full[tuple(slice(a, a + n) for a, n in zip(lo, size))] = arr
         arr = full
@@ -78,31 +79,95 @@ def window(hu: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return out.astype(np.float32, copy=False)
 
 
-def lung_mask(hu: np.ndarray, spacing_mm: float, margin_mm: float = 10.0) -> np.ndarray:
-    """Air inside the body (lungs and airways), holes filled, dilated by margin_mm so that nodules on the
-    pleura stay inside. Works on thin slabs too: only air touching the in-plane border counts as outside.
-    """
-    air = hu < -400
+# Lung air versus gas. Aerated lung holds vessels (holes in the air, slice by slice) and its core (one voxel in
+# from the edge) stays well above pure air even in emphysema at the 10th percentile; bowel, stomach and
+# tracheal gas has no vessels and a core of nearly pure air (10th percentile below -960 HU).
+GAS_CORE_P10_HU = -960.0
+LUNG_HOLES_MIN = 0.002
+MIN_LUNG_ML = 5.0        # smaller separate pockets of air are left out (noise, bowel with stool)
+CLOSING_MM = 12.0        # slice-wise closing: a pleural or mediastinal nodule up to ~2x this wide stays in the lungs
+
+
+def _disk(radius_vox: int) -> np.ndarray:
+    r = max(1, int(radius_vox))
+    y, x = np.ogrid[-r:r + 1, -r:r + 1]
+    return (x * x + y * y) <= r * r
+
+
+def body_mask(hu: np.ndarray) -> np.ndarray:
+    """The patient, slice by slice: the largest soft-tissue region, holes filled. Blankets, cables and the
+    table are thin or apart from the body and fall away with a small opening."""
+    out = np.zeros(hu.shape, bool)
+    tissue = hu > -500
+    opener = _disk(1)
+    for k in range(hu.shape[0]):
+        t = ndi.binary_opening(tissue[k], opener)
+        lab, n = ndi.label(t)
+        if n == 0:
+            continue
+        sizes = np.bincount(lab.ravel())[1:]
+        out[k] = ndi.binary_fill_holes(lab == (1 + int(np.argmax(sizes))))
+    return out
+
+
+def _lung_like(hu_box: np.ndarray, comp: np.ndarray) -> bool:
+    core = ndi.binary_erosion(comp)
+    vals = hu_box[core]
+    if vals.size and float(np.percentile(vals, 10)) > GAS_CORE_P10_HU:
+        return True
+    filled = sum(int(ndi.binary_fill_holes(comp[k]).sum()) for k in range(comp.shape[0]))
+    return 1.0 - comp.sum() / max(filled, 1) >= LUNG_HOLES_MIN
+
+
+def lung_air(hu: np.ndarray, spacing_mm: float) -> np.ndarray:
+    """The aerated lungs (and the airways joined to them), whatever the field of view (chest only, whole
+    body, abdomen with lung bases): air enclosed by the body, in 3D components that look like lung, not gas
+    (`_lung_like`). The largest such component is the lungs; another counts when it is at least a tenth of
+    that size and lies mostly beside it along the body axis (the other lung when the airways do not join
+    the two). Bowel and stomach gas, air outside the body and between blankets, and the table never count."""
+    body = body_mask(hu)
+    air = (hu < -400) & body
     lab, n = ndi.label(air)
     if n == 0:
         return np.zeros(hu.shape, bool)
-    border = np.unique(np.concatenate([lab[:, 0, :].ravel(), lab[:, -1, :].ravel(),
-                                       lab[:, :, 0].ravel(), lab[:, :, -1].ravel()]))
-    sizes = ndi.sum_labels(np.ones_like(lab, dtype=np.float32), lab, index=np.arange(1, n + 1))
-    min_vox = 2000.0 / spacing_mm**3  # ignore bowel gas pockets and noise
+    sizes = np.bincount(lab.ravel())
+    sizes[0] = 0
+    objs = ndi.find_objects(lab)
+    min_vox = MIN_LUNG_ML * 1000.0 / spacing_mm ** 3
+    lungs = [int(i) for i in np.argsort(-sizes) if sizes[i] >= min_vox
+             and _lung_like(hu[objs[i - 1]], lab[objs[i - 1]] == i)]
     keep = np.zeros(n + 1, bool)
-    keep[1:] = sizes >= min_vox
-    keep[border[border > 0]] = False
-    keep[0] = False
-    mask = keep[lab]
-    if not mask.any():
-        return mask
-    # Fill nodules and vessels inside the lungs, slice by slice (thin slabs have no closed 3D holes).
-    for k in range(mask.shape[0]):
-        if mask[k].any():
-            mask[k] = ndi.binary_fill_holes(mask[k])
-    # Dilate by about margin_mm: alternating 6- and 26-neighbour steps approximate a ball cheaply.
-    r = max(1, int(round(margin_mm / spacing_mm)))
+    if not lungs:
+        return keep[lab]
+    main = lungs[0]
+    z0, z1 = objs[main - 1][0].start, objs[main - 1][0].stop
+    keep[main] = True
+    for i in lungs[1:]:
+        zs = objs[i - 1][0]
+        beside = max(0, min(zs.stop, z1) - max(zs.start, z0)) / (zs.stop - zs.start)
+        keep[i] = sizes[i] >= 0.1 * sizes[main] and beside >= 0.5
+    return keep[lab]
+
+
+def lung_mask(hu: np.ndarray, spacing_mm: float, closing_mm: float = CLOSING_MM) -> np.ndarray:
+    """The lungs as a radiologist outlines them: aerated lung with everything it encloses slice by slice
+    (vessels, nodules), closed so that a nodule or mass against the pleura or the mediastinum is inside."""
+    air = lung_air(hu, spacing_mm)
+    if not air.any():
+        return air
+    disk = _disk(int(round(closing_mm / spacing_mm)))
+    pad = disk.shape[0]
+    out = np.zeros_like(air)
+    for k in np.flatnonzero(air.any(axis=(1, 2))):
+        sl = np.pad(air[k], pad)  # closing near the image edge must not glue to the border
+        sl = ndi.binary_closing(sl, disk)[pad:-pad, pad:-pad]
+        out[k] = ndi.binary_fill_holes(sl)
+    return out
+
+
+def dilate(mask: np.ndarray, margin_mm: float, spacing_mm: float) -> np.ndarray:
+    """Dilate by about margin_mm: alternating 6- and 26-neighbour steps approximate a ball cheaply."""
+    r = max(0, int(round(margin_mm / spacing_mm)))
     faces, cube = ndi.generate_binary_structure(3, 1), ndi.generate_binary_structure(3, 3)
     for i in range(r):
         mask = ndi.binary_dilation(mask, structure=cube if i % 2 else faces)
@@ -119,15 +184,20 @@ def bbox(mask: np.ndarray, pad: int = 0) -> tuple[slice, slice, slice] | None:
     return tuple(out)
 
 
+SEARCH_MARGIN_MM = 4.0  # candidates a little outside the lung outline still reach a pleural nodule's centre
+
+
 @dataclass
 class Prepared:
     image: np.ndarray        # windowed, model grid (z, y, x), float32 in [0, 1]
     hu: np.ndarray           # HU on the model grid
-    mask: np.ndarray         # search region on the model grid
+    mask: np.ndarray         # search region on the model grid (the lungs + SEARCH_MARGIN_MM)
     grid: Grid
+    lungs: np.ndarray | None = None  # the lungs themselves (lung_mask); a finding's centre must lie inside
 
 
 def prepare(hu: np.ndarray, grid: Grid, spacing_mm: float, hu_window: tuple[float, float]) -> Prepared:
     arr, g = resample(hu, grid, spacing_mm)
-    mask = lung_mask(arr, spacing_mm)
-    return Prepared(window(arr, *hu_window), arr, mask, g)
+    lungs = lung_mask(arr, spacing_mm)
+    mask = dilate(lungs, SEARCH_MARGIN_MM, spacing_mm)
+    return Prepared(window(arr, *hu_window), arr, mask, g, lungs)

@@ -51,6 +51,13 @@ class Volume(LpsGrid):
     study_uid: str
     series_uid: str
     datasets: list                # the sorted source datasets (pixel data dropped once decoded)
+    slice_thickness_mm: float = 0.0  # as the scanner reconstructed it (Slice Thickness); 0: unknown
+
+    @property
+    def effective_thickness_mm(self) -> float:
+        """What a nodule is blurred over along the body axis: the reconstructed thickness, or the slice
+        spacing where that is larger (gaps between slices) or the thickness is unknown."""
+        return float(max(self.slice_thickness_mm, float(self.spacing_zyx_mm[0])))
 
 
 def _iter_files(path_or_files) -> list[Path]:
@@ -161,4 +168,12 @@ def load_volume(path_or_files, keep_pixels: bool = False) -> Volume:
             ds._pixel_array = None
     return Volume(hu=hu, origin_lps_mm=geo["origin"], row_dir=geo["row_dir"], col_dir=geo["col_dir"],
                   normal=geo["normal"], spacing_zyx_mm=geo["spacing_zyx"], study_uid=str(first.StudyInstanceUID),
-                  series_uid=str(first.SeriesInstanceUID), datasets=sorted_ds)
+                  series_uid=str(first.SeriesInstanceUID), datasets=sorted_ds,
+                  slice_thickness_mm=_thickness(first))
+
+
+def _thickness(ds) -> float:
+    try:
+        return float(ds.get("SliceThickness") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0

@@ -1,86 +1,53 @@
-"""Train the shipped candidate classifier (model 0.3) on synthetic phantoms.
+"""Train the shipped candidate classifier (model 0.4) on real CT backgrounds and synthetic phantoms.
 
-Called by `python -m ai_models.train` (the shipped recipe). Each training phantom goes through exactly
-what the detector does: `prepare` (2 mm grid, lung region), `scan_images` (1 mm and 2 mm windowed
-images) and `blob_candidates`. A candidate within a nodule's radius is a positive (LUNA16's hit rule),
-one more than 3 mm outside every nodule a negative, the rest are left out. Positives are also cut at
-jittered true nodule centres, so the classifier does not depend on where the blob filter peaked.
-
-Batches hold 12 positives (nodules drawn uniformly, so small ones count as much as big ones) and 20
-negatives; at 40%, 60% and 80% of the steps, every negative of the pool is scored and later negatives are drawn in
-proportion to the current score (hard-negative mining: vessel crossings and pleural bumps). Flips,
+Called by `python -m ai_models.train` (the shipped recipe). Examples (`ai_models.train_pool`): insertion
+rounds on the training scans of `realdata.SCANS` (nodules inserted into real anatomy, at the scan's own and
+thicker slices; real reference nodules too) and synthetic phantoms (for variety of size and kind). Batches
+hold 12 positives (nodules drawn uniformly, 70% from real backgrounds) and 20 negatives (75% real anatomy);
+at 40%, 60% and 80% of the steps every negative of the pool is scored and later negatives are drawn in
+proportion to the current score (hard-negative mining: vessel crossings, fissures, pleural bumps). Flips,
 in-plane quarter turns, shifts of up to 2 mm and small contrast changes augment every patch.
+Then the scores are calibrated and the operating point chosen on the held-out real scans
+(`ai_models.calibrate`), and weights + card are written.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ai_models.candidates import blob_candidates, crop, scan_images
+from ai_models.candidates import _array_offset, crop
 from ai_models.model import ModelCard, build_network, classifier_card
-from ai_models.preprocess import prepare
+from ai_models.train_pool import Example, phantom_example, real_examples
 
-IGNORE_MARGIN_MM = 3.0
-# Negatives kept per phantom: the strongest blobs (vessel roots and crossings, the hard ones) plus a random
-# sample of the rest; keeps the pool and the mining passes affordable.
-STRONGEST_NEGATIVES, RANDOM_NEGATIVES = 250, 350
+REAL_ROUNDS = {"lidc0314": 10, "petct_thca": 8, "lidc0002_slab": 6, "lidc0003_slab": 6}
+REAL_ROUND_OFFSET = 500_000  # round seeds: seed * 1_000_000 + REAL_ROUND_OFFSET + i
 
 
-@dataclass
-class Example:
-    images: list[np.ndarray]      # float16, one per patch spacing
-    cand_vox: np.ndarray          # (n, 3) candidate voxels on the coarse grid
-    labels: np.ndarray            # (n,) 1 nodule, 0 not, -1 ignored
-    nodule_vox: np.ndarray        # (m, 3) true centres on the coarse grid
-    nodule_radius_vox: np.ndarray  # (m,)
-    seed: int
-
-
-def make_example(seed: int, card: ModelCard) -> Example:
-    from ai_models.train import phantom_grid, random_phantom
-
-    ph = random_phantom(seed)
-    grid = phantom_grid(ph)
-    hu = ph.hu.astype(np.float32)
-    prep = prepare(hu, grid, card.input_spacing_mm, card.hu_window)
-    images = scan_images(hu, grid, prep, card.patch_spacings_mm, card.hu_window, card.patch_zyx)
-    images = [im.astype(np.float16) for im in images]
-    blobs = blob_candidates(prep.hu, prep.mask, card.input_spacing_mm, card.candidate_scales_mm,
-                            card.candidate_min_response, card.max_candidates,
-                            max_hu=card.candidate_max_hu)
-    sp = card.input_spacing_mm
-    nod = np.array([prep.grid.voxel_of(np.asarray(n.center_lps_mm, float)) for n in ph.nodules]).reshape(-1, 3)
-    rad = np.array([n.diameter_mm / 2 for n in ph.nodules], float) / sp
-    labels = np.zeros(len(blobs.voxels), np.int8)
-    if len(nod) and len(blobs.voxels):
-        d = np.linalg.norm(blobs.voxels[:, None, :] - nod[None, :, :], axis=2) - rad[None, :]
-        labels[(d < IGNORE_MARGIN_MM / sp).any(axis=1)] = -1
-        labels[(d < 0).any(axis=1)] = 1
-    neg = np.flatnonzero(labels == 0)  # strongest first: blob_candidates sorts by response
-    rest = neg[STRONGEST_NEGATIVES:]
-    if len(rest) > RANDOM_NEGATIVES:
-        drop = np.random.default_rng(seed).choice(rest, len(rest) - RANDOM_NEGATIVES, replace=False)
-        labels[drop] = -1
-    return Example(images, blobs.voxels, labels, nod, rad, seed)
-
-
-def _make_example_job(args):
+def _phantom_job(args):
     seed, card_dict = args
     import torch
 
     torch.set_num_threads(1)
-    return make_example(seed, ModelCard(**card_dict))
+    return [phantom_example(seed, ModelCard(**card_dict))]
+
+
+def _real_job(args):
+    key, round_seed, card_dict, root = args
+    import torch
+
+    torch.set_num_threads(1)
+    return real_examples(key, round_seed, ModelCard(**card_dict), Path(root))
 
 
 def augment_patch(images, centre_coarse, card: ModelCard, rng, shift_mm: float) -> np.ndarray:
     c = np.asarray(centre_coarse, float) + rng.uniform(-shift_mm, shift_mm, 3) / card.input_spacing_mm
-    x = np.stack([crop(img, c * (card.input_spacing_mm / sp), card.patch_zyx, "edge").astype(np.float32)
-                  for img, sp in zip(images, card.patch_spacings_mm)])
+    arrs = [_array_offset(img) for img in images]
+    x = np.stack([crop(arr, c * (card.input_spacing_mm / sp) - off, card.patch_zyx, "edge").astype(np.float32)
+                  for (arr, off), sp in zip(arrs, card.patch_spacings_mm)])
     for ax in (1, 2, 3):  # the task is symmetric under flips and in-plane quarter turns
         if rng.random() < 0.5:
             x = np.flip(x, ax)
@@ -91,15 +58,29 @@ def augment_patch(images, centre_coarse, card: ModelCard, rng, shift_mm: float) 
 
 
 class Pool:
-    def __init__(self, examples: list[Example]):
+    """Positives and negatives of the examples, drawn with a given share from real backgrounds."""
+
+    def __init__(self, examples: list[Example], real_pos: float = 0.7, real_neg: float = 0.75):
         self.ex = examples
         self.neg = [(i, j) for i, e in enumerate(examples) for j in np.flatnonzero(e.labels == 0)]
+        self.neg_real = np.array([examples[i].group == "real" for i, _ in self.neg], bool)
         self.pos_cands = [np.flatnonzero(e.labels == 1) for e in examples]
         self.nodules = [(i, k) for i, e in enumerate(examples) for k in range(len(e.nodule_vox))]
-        self.neg_weight = None  # None: uniform; later from hard-negative mining
+        self.nod_real = np.array([examples[i].group == "real" for i, _ in self.nodules], bool)
+        self.real_pos = real_pos if self.nod_real.any() and (~self.nod_real).any() else float(self.nod_real.all())
+        self.real_neg = real_neg if self.neg_real.any() and (~self.neg_real).any() else float(self.neg_real.all())
+        self.mined = None  # None: uniform; later scores from hard-negative mining
+
+    def _draw(self, rng, is_real: np.ndarray, share: float, weight=None) -> int:
+        group = is_real if rng.random() < share else ~is_real
+        idx = np.flatnonzero(group)
+        if weight is None:
+            return int(idx[int(rng.integers(len(idx)))])
+        w = weight[idx]
+        return int(rng.choice(idx, p=w / w.sum()))
 
     def positive(self, rng, card):
-        i, k = self.nodules[int(rng.integers(len(self.nodules)))]
+        i, k = self.nodules[self._draw(rng, self.nod_real, self.real_pos)]
         e = self.ex[i]
         r = e.nodule_radius_vox[k]
         own = [j for j in self.pos_cands[i] if np.linalg.norm(e.cand_vox[j] - e.nodule_vox[k]) < r]
@@ -110,11 +91,7 @@ class Pool:
         return augment_patch(e.images, c, card, rng, shift_mm=0.5)
 
     def negative(self, rng, card):
-        if self.neg_weight is None:
-            n = int(rng.integers(len(self.neg)))
-        else:
-            n = int(rng.choice(len(self.neg), p=self.neg_weight))
-        i, j = self.neg[n]
+        i, j = self.neg[self._draw(rng, self.neg_real, self.real_neg, self.mined)]
         return augment_patch(self.ex[i].images, self.ex[i].cand_vox[j], card, rng, shift_mm=2.0)
 
 
@@ -136,46 +113,78 @@ def mine_negatives(pool: Pool, net, card: ModelCard, floor: float = 0.02, batch:
                                   card.input_spacing_mm, card.patch_zyx)[0])
             scores[a:a + len(chunk)] = torch.sigmoid(net(torch.from_numpy(np.stack(xs)))).numpy().reshape(-1)
     net.train()
-    w = scores + floor
-    pool.neg_weight = w / w.sum()
-    return {"negatives": len(scores), "above_0.5": int((scores > 0.5).sum()), "mean": float(scores.mean())}
+    pool.mined = scores + floor
+    return {"negatives": len(scores), "above_0.5": int((scores > 0.5).sum()), "mean": round(float(scores.mean()), 4),
+            "real_above_0.5": int((scores[pool.neg_real] > 0.5).sum())}
+
+
+def build_pool(args, card: ModelCard, root: Path, log=print) -> list[Example]:
+    import multiprocessing as mp
+    from dataclasses import asdict
+
+    from ai_models.calibrate import CALIBRATION_SEED_BASE
+    from ai_models.train import HELD_OUT_SEED_BASE
+
+    card_dict = {k: v for k, v in asdict(card).items() if k != "folder"}
+    phantom_seeds = [args.seed * 1_000_000 + i for i in range(args.phantoms)]
+    real_jobs = [(key, args.seed * 1_000_000 + REAL_ROUND_OFFSET + 1000 * k + i, card_dict, str(root))
+                 for k, (key, n) in enumerate(REAL_ROUNDS.items())
+                 for i in range(max(1, round(n * args.real_rounds)) if args.real_rounds > 0 else 0)]
+    assert max(phantom_seeds + [j[1] for j in real_jobs]) < min(HELD_OUT_SEED_BASE, CALIBRATION_SEED_BASE)
+    t0 = time.time()
+    # Real rounds first: they are the slow ones, and each worker keeps its backgrounds loaded.
+    with mp.get_context("spawn").Pool(args.threads, maxtasksperchild=12) as workers:
+        parts = workers.map(_real_job, real_jobs, chunksize=1)
+        parts += workers.map(_phantom_job, [(s, card_dict) for s in phantom_seeds], chunksize=4)
+    examples = [e for part in parts for e in part]
+    real = [e for e in examples if e.group == "real"]
+    log(f"pool ready in {time.time() - t0:.0f} s: {len(real)} real-background examples "
+        f"({sum(len(e.nodule_vox) for e in real)} nodules), {len(examples) - len(real)} phantoms "
+        f"({sum(len(e.nodule_vox) for e in examples if e.group != 'real')} nodules), "
+        f"{sum(int((e.labels == 0).sum()) for e in examples)} negative candidates; images "
+        f"{sum(im.nbytes for e in examples for im in e.images) / 2**30:.1f} GiB")
+    return examples
 
 
 def main(argv: list[str]) -> int:
+    from ai_models.realdata import SCANS, default_root
+
     ap = argparse.ArgumentParser(prog="python -m ai_models.train",
-                                 description="Train the shipped candidate classifier on synthetic phantoms.")
+                                 description="Train the shipped candidate classifier on real CT backgrounds "
+                                             "with inserted nodules and on synthetic phantoms; calibrate it.")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--steps", type=int, default=4000)
-    ap.add_argument("--pool", type=int, default=120, help="training phantoms (made once, held in memory)")
+    ap.add_argument("--steps", type=int, default=7000)
+    ap.add_argument("--phantoms", type=int, default=60, help="synthetic phantoms in the pool")
+    ap.add_argument("--real-rounds", type=float, default=1.0,
+                    help="scale the insertion rounds per real training scan (" +
+                         ", ".join(f"{k} {n}" for k, n in REAL_ROUNDS.items()) + ")")
+    ap.add_argument("--real-data", type=Path, default=default_root(),
+                    help="the shared real data (../shared/data/real); the scans used are listed in realdata.SCANS")
     ap.add_argument("--batch-pos", type=int, default=12)
     ap.add_argument("--batch-neg", type=int, default=20)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--save-every", type=int, default=500)
+    ap.add_argument("--calibration-rounds", type=int, default=6,
+                    help="insertion rounds on each held-out scan for calibration (0: leave uncalibrated)")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "weights")
     args = ap.parse_args(argv)
-    import multiprocessing as mp
-    from dataclasses import asdict
+    if args.real_rounds > 0 and not args.real_data.is_dir():
+        print(f"python -m ai_models.train: the real training scans are not at {args.real_data} "
+              "(pass --real-data)", file=sys.stderr)
+        return 2
 
     import torch
 
-    from ai_models.train import HELD_OUT_SEED_BASE, export, optimiser_step
+    from ai_models.train import export, optimiser_step
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
     card = classifier_card()
     t0 = time.time()
-    seeds = [args.seed * 1_000_000 + i for i in range(args.pool)]
-    assert max(seeds) < HELD_OUT_SEED_BASE
-    card_dict = {k: v for k, v in asdict(card).items() if k != "folder"}
-    with mp.get_context("spawn").Pool(args.threads) as workers:  # phantom making is mostly one-threaded numpy
-        examples = workers.map(_make_example_job, [(s, card_dict) for s in seeds], chunksize=1)
+    log = lambda m: print(m, flush=True)
+    examples = build_pool(args, card, args.real_data, log)
     pool = Pool(examples)
-    n_pos_c = sum(int((e.labels == 1).sum()) for e in examples)
-    print(f"pool of {len(examples)} phantoms ready in {time.time() - t0:.0f} s: {len(pool.nodules)} nodules, "
-          f"{n_pos_c} candidates on nodules, {len(pool.neg)} negative candidates "
-          f"({len(pool.neg) / len(examples):.0f} per phantom)", flush=True)
 
     net = build_network(card)
     last_layer = [m for m in net.modules() if isinstance(m, torch.nn.Linear)][-1]
@@ -187,26 +196,48 @@ def main(argv: list[str]) -> int:
     n_pos, n_neg = args.batch_pos, args.batch_neg
     y = torch.tensor([1.0] * n_pos + [0.0] * n_neg).reshape(-1, 1)
     ema, mined = None, []
+    t_train = time.time()
     for step in range(1, args.steps + 1):
         if step in (int(args.steps * 0.4), int(args.steps * 0.6), int(args.steps * 0.8)):
             m = mine_negatives(pool, net, card)
             mined.append(dict(m, step=step))
-            print(f"hard negatives at step {step}: {m}", flush=True)
+            log(f"hard negatives at step {step}: {m}")
         x = np.stack([pool.positive(rng, card) for _ in range(n_pos)] + [pool.negative(rng, card) for _ in range(n_neg)])
         lv = optimiser_step(loss_fn(net(torch.from_numpy(x)), y), opt, sched)
         ema = lv if ema is None else 0.98 * ema + 0.02 * lv
-        if step % 50 == 0:
-            print(f"step {step}/{args.steps} loss {ema:.4f} lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f} s",
-                  flush=True)
-        if step % args.save_every == 0 or step == args.steps:
-            meta = {"recipe": "candidate classifier", "seed": args.seed, "steps": step, "of_steps": args.steps,
-                    "phantoms": len(examples), "nodules": len(pool.nodules), "negative_candidates": len(pool.neg),
-                    "batch": f"{n_pos} nodule + {n_neg} other candidates", "lr": args.lr,
-                    "loss_ema": round(ema, 4), "hard_negative_mining": mined, "seconds": round(time.time() - t0),
-                    "command": "python -m ai_models.train " + " ".join(argv)}
-            export(net, card, args.out, meta, example_shape=(1,) + tuple(card.architecture["in_shape"]),
-                   input_name="patches", dynamic_axes={0: "batch"})
-            print(f"saved to {args.out} at step {step}", flush=True)
+        if step % 100 == 0:
+            log(f"step {step}/{args.steps} loss {ema:.4f} lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f} s")
+    real = [e for e in examples if e.group == "real"]
+    if not real:  # a phantom-only run (e.g. a quick check of the recipe) must not claim real anatomy
+        card.trained_on = "synthetic chest CT phantoms only (township-pacs ai_models.phantom)"
+        card.validation = "not validated on real scans"
+    meta = {"recipe": "candidate classifier on real backgrounds with inserted nodules + phantoms",
+            "seed": args.seed, "steps": args.steps,
+            "training_scans": [f"{s.key}: {s.note}" for s in SCANS if s.role == "train"],
+            "heldout_scans": [f"{s.key}: {s.note}" for s in SCANS if s.role == "heldout"],
+            "real_examples": len(real), "real_nodules": int(sum(len(e.nodule_vox) for e in real)),
+            "phantoms": len(examples) - len(real),
+            "phantom_nodules": int(sum(len(e.nodule_vox) for e in examples if e.group != "real")),
+            "negative_candidates": len(pool.neg), "batch": f"{n_pos} nodule + {n_neg} other candidates",
+            "lr": args.lr, "loss_ema": round(ema, 4), "hard_negative_mining": mined,
+            "pool_seconds": round(t_train - t0), "train_seconds": round(time.time() - t_train),
+            "command": "python -m ai_models.train " + " ".join(argv)}
+    del pool, examples
+    export(net, card, args.out, meta, example_shape=(1,) + tuple(card.architecture["in_shape"]),
+           input_name="patches", dynamic_axes={0: "batch"})
+    log(f"weights saved to {args.out} ({time.time() - t0:.0f} s)")
+    if args.calibration_rounds > 0 and args.real_data.is_dir():
+        from ai_models.backends import make_backend
+        from ai_models.calibrate import calibrate
+
+        fresh = ModelCard.load(args.out)
+        cal = calibrate(fresh, make_backend(fresh, "cpu", "onnx"), args.real_data, args.calibration_rounds, log=log)
+        fresh.metrics["calibration"] = cal
+        fresh.training["calibration_seconds"] = round(time.time() - t0) - meta["pool_seconds"] - meta["train_seconds"]
+        fresh.training["seconds"] = round(time.time() - t0)
+        fresh.save(args.out)
+        log(f"calibrated: {fresh.calibration}, operating score {fresh.operating_score}, "
+            f"ECE {cal['expected_calibration_error']} ({time.time() - t0:.0f} s in all)")
     return 0
 
 

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QGridLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from viewer.logic.review import MAX_DIAMETER_MM, MIN_DIAMETER_MM, Review, ReviewError, slice_number
+from viewer.logic.review import MAX_DIAMETER_MM, MIN_DIAMETER_MM, Review, ReviewError, ai_label_parts, slice_number
 
-N_COLS = 7
+N_COLS = 8
 
 
 class FindingsPanel(QWidget):
@@ -26,6 +26,10 @@ class FindingsPanel(QWidget):
         self._normal = (0.0, 0.0, 1.0)
 
         self.title = QLabel()
+        # What the list is: AI output, for reference only, from which model and how validated.
+        self.disclaimer = QLabel()
+        self.disclaimer.setWordWrap(True)
+        self.disclaimer.setStyleSheet("color: #b06000;")
         self.table = QTableWidget(0, N_COLS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -49,6 +53,7 @@ class FindingsPanel(QWidget):
         buttons.addWidget(self.add_btn, 1, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
+        lay.addWidget(self.disclaimer)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.overlays)
         lay.addLayout(buttons)
@@ -69,8 +74,9 @@ class FindingsPanel(QWidget):
     # --- language
     def retranslate_ui(self) -> None:
         self.title.setText(self.tr("AI findings"))
-        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Size (mm)"), self.tr("Kind"), self.tr("Score"),
-                                              self.tr("Lung-RADS"), self.tr("Slice"), self.tr("Review")])
+        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Long/mean (mm)"), self.tr("Kind"),
+                                              self.tr("Location"), self.tr("Probability"), self.tr("Lung-RADS"),
+                                              self.tr("Slice"), self.tr("Review")])
         self.overlays.setText(self.tr("Show outlines"))
         self.accept_btn.setText(self.tr("Accept"))
         self.reject_btn.setText(self.tr("Reject"))
@@ -86,7 +92,23 @@ class FindingsPanel(QWidget):
 
     def kind_text(self, kind: str) -> str:
         return {"solid": self.tr("solid"), "part_solid": self.tr("part-solid"),
-                "ground_glass": self.tr("ground-glass"), "unknown": self.tr("unknown")}.get(kind, kind)
+                "ground_glass": self.tr("ground-glass"), "calcified": self.tr("calcified"),
+                "mass": self.tr("mass"), "unknown": self.tr("unknown")}.get(kind, kind)
+
+    def location_text(self, f) -> str:
+        side = {"R": self.tr("right lung"), "L": self.tr("left lung")}.get(f.lung_side, "")
+        zone = {"upper": self.tr("upper zone"), "middle": self.tr("middle zone"),
+                "lower": self.tr("lower zone")}.get(f.lung_zone, "")
+        return self.tr("%1 %2").replace("%1", side).replace("%2", zone).strip() if side else ""
+
+    def disclaimer_text(self) -> str:
+        model, validation = ai_label_parts(self.review.source_report.model) if self.review else ("", "")
+        text = self.tr("AI-detected, for reference only")
+        if model:
+            text += " · " + model
+        if validation:
+            text += " · " + validation
+        return text
 
     def decision_text(self, item) -> str:
         base = {True: self.tr("accepted"), False: self.tr("rejected"), None: self.tr("not reviewed")}[item.decision]
@@ -116,16 +138,20 @@ class FindingsPanel(QWidget):
     def _fill(self) -> None:
         sel = self.selected_index()
         items = self.review.items if self.review else []
+        ai_items = any(not it.added for it in items)
+        self.disclaimer.setText(self.disclaimer_text() if ai_items else "")
+        self.disclaimer.setVisible(ai_items)
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
             f = it.finding
             sl = slice_number(f.center_lps_mm, self._positions, self._normal)
-            score = "—" if it.added else f"{f.score:.2f}"  # the reader's own nodule has no model score
-            texts = [str(r + 1), f"{f.diameter_mm:.1f}", self.kind_text(f.kind), score, f.lung_rads,
+            score = "—" if it.added else f"{100 * f.score:.0f}%"  # the reader's own nodule has no model score
+            size = f"{f.diameter_mm:.1f}" if it.added else f"{f.diameter_mm:.1f} / {f.mean_or_long_mm:.1f}"
+            texts = [str(r + 1), size, self.kind_text(f.kind), self.location_text(f), score, f.lung_rads,
                      "" if sl is None else str(sl), self.decision_text(it)]
             for c, t in enumerate(texts):
                 cell = QTableWidgetItem(t)
-                if c in (0, 1, 3, 5):
+                if c in (0, 1, 4, 6):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if it.decision is False:
                     cell.setForeground(QBrush(QColor(150, 150, 150)))

@@ -122,8 +122,8 @@ def test_train_command_leaves_a_model_the_detector_runs(tmp_path):
     from ai_models.train import HELD_OUT_SEED_BASE
 
     out = tmp_path / "model"
-    proc = subprocess.run([sys.executable, "-m", "ai_models.train", "--pool", "2", "--steps", "6",
-                           "--save-every", "6", "--threads", "1", "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "ai_models.train", "--phantoms", "2", "--real-rounds", "0",
+                           "--calibration-rounds", "0", "--steps", "6", "--threads", "1", "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))

@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from ai_models.evaluate import Cand, Scan, Truth, froc, match_scan, read_annotations, summarize
+from ai_models.evaluate import Cand, Scan, Truth, froc, match_scan, summarize
+from ai_models.realdata import luna16
 
 
 def _scans():
@@ -60,5 +61,5 @@ def test_missed_nodule_caps_sensitivity(tmp_path):
     assert r["max_sensitivity"] == 0.5 and r["cpm"] == pytest.approx(0.5)
     csv = tmp_path / "annotations.csv"
     csv.write_text("seriesuid,coordX,coordY,coordZ,diameter_mm\n1.2.3,56.2,86.3,-115.9,23.35\n1.2.3,1,2,3,4\n")
-    ann = read_annotations(csv)
-    assert len(ann["1.2.3"]) == 2 and math.isclose(ann["1.2.3"][0].diameter_mm, 23.35)
+    ann = luna16(csv, "1.2.3")
+    assert len(ann) == 2 and math.isclose(ann[0].diameter_mm, 23.35) and ann[0].centre_lps == (56.2, 86.3, -115.9)

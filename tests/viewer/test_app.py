@@ -184,7 +184,7 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         win.browser.study_activated.emit(truth.study_uid)
         qtbot.waitUntil(win.reading.is_loaded, timeout=60000)
         panel = win.panel
-        assert panel.table.rowCount() == 4 and panel.table.item(0, 6).text() == "未审核"
+        assert panel.table.rowCount() == 4 and panel.table.item(0, 7).text() == "未审核"
 
         for i in (2, 0):  # clicking a finding moves the crosshair (all views) to it
             rect = panel.table.visualRect(panel.table.model().index(i, 1))
@@ -194,7 +194,7 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         qtbot.mouseClick(panel.accept_btn, Qt.MouseButton.LeftButton)
         panel.select(1)
         qtbot.mouseClick(panel.reject_btn, Qt.MouseButton.LeftButton)
-        assert [panel.table.item(r, 6).text() for r in range(4)] == ["已确认", "已否定", "未审核", "未审核"]
+        assert [panel.table.item(r, 7).text() for r in range(4)] == ["已确认", "已否定", "未审核", "未审核"]
         assert len(win.reading.report.findings) == 3  # the rejected outline is hidden
         panel.select(3)
 
@@ -211,8 +211,8 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
         QTimer.singleShot(300, fill_dialog)
         qtbot.mouseClick(panel.add_btn, Qt.MouseButton.LeftButton)
         added = panel.table.rowCount() - 1
-        assert added == 4 and panel.table.item(added, 6).text() == "医生添加"
-        assert [panel.table.item(added, c).text() for c in (1, 2, 4)] == ["7.5", "磨玻璃", "2"]
+        assert added == 4 and panel.table.item(added, 7).text() == "医生添加"
+        assert [panel.table.item(added, c).text() for c in (1, 2, 5)] == ["7.5", "磨玻璃", "2"]
 
         before = {i.sop_instance_uid for i in shell_archive.instances(study_uid=truth.study_uid)}
         win.save_review("王^医生")

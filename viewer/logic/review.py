@@ -21,6 +21,14 @@ MAX_DIAMETER_MM = 100.0
 PN_COMPONENT_MAX = 64
 
 
+def ai_label_parts(model: ModelInfo) -> tuple[str, str]:
+    """(model "name version", validation) for the line every AI display carries beside
+    `ai_models.findings.AI_LABEL`; ("", "") for a reader-only list."""
+    if model is None or model.name in ("", "reader"):
+        return "", ""
+    return f"{model.name} {model.version}".strip(), (model.validation or "").strip()
+
+
 class ReviewError(ValueError):
     """The review cannot be saved or changed as asked; the message says why."""
 
