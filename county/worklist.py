@@ -89,8 +89,11 @@ class Worklist:
                 st.institution_name = place.get("institution") or institution or st.institution_name
                 station = place.get("station") or station
                 ae = source_ae or self._sending_ae(src, st.study_uid, lookup=read_srs)
-                rows.append(make_row(st, ccfg=self.ccfg, report_state=state, ai=ai, claim=claims.get(st.study_uid),
-                                     station=station, sending_ae=ae, tz=self.tz))
+                row = make_row(st, ccfg=self.ccfg, report_state=state, ai=ai, claim=claims.get(st.study_uid),
+                               station=station, sending_ae=ae, tz=self.tz)
+                if place.get("images"):  # the images, not the AI's SR/SEG/GSPS or the reports
+                    row.images = int(place["images"])
+                rows.append(row)
         self.rows = order(rows, self.now(), float(self.ccfg.get("ageing_step_min", 30)))
         return self.rows
 
@@ -112,6 +115,8 @@ class Worklist:
             facts = dict(self.cache.study_facts(uid) or {})
             facts["institution"] = next((str(s.InstitutionName) for s in images if s.get("InstitutionName")), "")
             facts["station"] = next((str(s.StationName) for s in images if s.get("StationName")), "")
+            facts["images"] = sum(int(s.get("NumberOfSeriesRelatedInstances", 0) or 0) for s in series
+                                  if str(s.get("Modality", "")) not in NON_IMAGE_MODALITIES)
             self.cache.put_study_facts(uid, facts)
             out[uid] = facts
         return out

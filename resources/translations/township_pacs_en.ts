@@ -109,6 +109,142 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="223"/>
+        <source>name or ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="224"/>
+        <source>Search:</source>
+        <translation type="unfinished">Search:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="225"/>
+        <source>Township:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="226"/>
+        <source>State:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="227"/>
+        <source>Modality:</source>
+        <translation type="unfinished">Modality:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="228"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <source>to read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="234"/>
+        <location filename="../../viewer/county_panel.py" line="236"/>
+        <location filename="../../viewer/county_panel.py" line="294"/>
+        <source>all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <source>unread</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>being read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>preliminary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="231"/>
+        <source>amended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="237"/>
+        <source>AI-detected, for reference only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="239"/>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="255"/>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="258"/>
+        <source>not reachable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="289"/>
+        <source>Worklist not refreshed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="332"/>
+        <source>Being read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="333"/>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="338"/>
+        <source>Could not claim the study: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="343"/>
+        <source>Fetching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="404"/>
+        <source>Fetching %1 of %2 images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="410"/>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="411"/>
+        <source>Fetch failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="413"/>
+        <source>Fetched; opening.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <location filename="../../viewer/findings_panel.py" line="71"/>
@@ -277,165 +413,175 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="180"/>
+        <location filename="../../viewer/main_window.py" line="185"/>
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="181"/>
+        <location filename="../../viewer/main_window.py" line="186"/>
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="182"/>
+        <location filename="../../viewer/main_window.py" line="186"/>
+        <source>Worklist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="187"/>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183"/>
+        <location filename="../../viewer/main_window.py" line="188"/>
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="188"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="189"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="190"/>
+        <location filename="../../viewer/main_window.py" line="195"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="196"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="197"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="285"/>
+        <location filename="../../viewer/main_window.py" line="290"/>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="293"/>
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="287"/>
+        <location filename="../../viewer/main_window.py" line="295"/>
         <source>Starting the DICOM node…</source>
         <translation>Starting the DICOM node…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="289"/>
+        <location filename="../../viewer/main_window.py" line="297"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292"/>
+        <location filename="../../viewer/main_window.py" line="300"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294"/>
+        <location filename="../../viewer/main_window.py" line="302"/>
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="319"/>
-        <location filename="../../viewer/main_window.py" line="415"/>
+        <location filename="../../viewer/main_window.py" line="327"/>
+        <location filename="../../viewer/main_window.py" line="425"/>
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="320"/>
+        <location filename="../../viewer/main_window.py" line="328"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="339"/>
+        <location filename="../../viewer/main_window.py" line="349"/>
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="365"/>
+        <location filename="../../viewer/main_window.py" line="375"/>
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383"/>
+        <location filename="../../viewer/main_window.py" line="393"/>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416"/>
+        <location filename="../../viewer/main_window.py" line="426"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="431"/>
+        <location filename="../../viewer/main_window.py" line="441"/>
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="452"/>
+        <location filename="../../viewer/main_window.py" line="462"/>
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="464"/>
+        <location filename="../../viewer/main_window.py" line="474"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="523"/>
+        <location filename="../../viewer/main_window.py" line="533"/>
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="528"/>
+        <location filename="../../viewer/main_window.py" line="538"/>
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="559"/>
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="559"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="553"/>
-        <location filename="../../viewer/main_window.py" line="559"/>
-        <location filename="../../viewer/main_window.py" line="562"/>
+        <location filename="../../viewer/main_window.py" line="563"/>
+        <location filename="../../viewer/main_window.py" line="569"/>
+        <location filename="../../viewer/main_window.py" line="572"/>
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="554"/>
+        <location filename="../../viewer/main_window.py" line="564"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>A review needs the reviewer&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="586"/>
+        <location filename="../../viewer/main_window.py" line="596"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>Settings saved; the DICOM node is restarting.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="588"/>
+        <location filename="../../viewer/main_window.py" line="598"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -625,197 +771,212 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31"/>
+        <location filename="../../viewer/settings_dialog.py" line="32"/>
         <source>%1: the AE title is empty</source>
         <translation>%1: the AE title is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33"/>
+        <location filename="../../viewer/settings_dialog.py" line="34"/>
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1: the AE title has more than 16 characters</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="36"/>
+        <location filename="../../viewer/settings_dialog.py" line="37"/>
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1: the AE title must not contain a backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="39"/>
+        <location filename="../../viewer/settings_dialog.py" line="40"/>
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1: the AE title must be plain ASCII letters and digits</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="48"/>
-        <location filename="../../viewer/settings_dialog.py" line="51"/>
+        <location filename="../../viewer/settings_dialog.py" line="49"/>
+        <location filename="../../viewer/settings_dialog.py" line="52"/>
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1: the port must be a number from 1 to 65535</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64"/>
+        <location filename="../../viewer/settings_dialog.py" line="65"/>
         <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
         <translation>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="69"/>
+        <location filename="../../viewer/settings_dialog.py" line="70"/>
         <source>Allowed peers, line %1</source>
         <translation>Allowed peers, line %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <location filename="../../viewer/settings_dialog.py" line="77"/>
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>Allowed peers, line %1: give an AE title or a host</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107"/>
+        <location filename="../../viewer/settings_dialog.py" line="108"/>
         <source>Node AE title</source>
         <translation>Node AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="108"/>
+        <location filename="../../viewer/settings_dialog.py" line="109"/>
         <source>Node port</source>
         <translation>Node port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="117"/>
+        <location filename="../../viewer/settings_dialog.py" line="118"/>
         <source>County AE title</source>
         <translation>County AE title</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119"/>
+        <location filename="../../viewer/settings_dialog.py" line="120"/>
         <source>County host: the host name or address is empty</source>
         <translation>County host: the host name or address is empty</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="122"/>
+        <location filename="../../viewer/settings_dialog.py" line="123"/>
         <source>County host: the host name must not contain spaces</source>
         <translation>County host: the host name must not contain spaces</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="124"/>
+        <location filename="../../viewer/settings_dialog.py" line="125"/>
         <source>County port</source>
         <translation>County port</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="133"/>
+        <location filename="../../viewer/settings_dialog.py" line="134"/>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
         <translation>Reviewer&apos;s name: at most 64 characters a part, no backslash</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="137"/>
+        <location filename="../../viewer/settings_dialog.py" line="138"/>
         <source>Device must be auto, cpu or cuda</source>
         <translation>Device must be auto, cpu or cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="140"/>
+        <location filename="../../viewer/settings_dialog.py" line="141"/>
         <source>Model: the folder %1 does not exist</source>
         <translation>Model: the folder %1 does not exist</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>This workstation (DICOM node)</source>
         <translation>This workstation (DICOM node)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>County reading centre (forwarding destination)</source>
         <translation>County reading centre (forwarding destination)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250"/>
+        <location filename="../../viewer/settings_dialog.py" line="258"/>
         <source>AI model</source>
         <translation>AI model</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251"/>
+        <location filename="../../viewer/settings_dialog.py" line="259"/>
         <source>User interface</source>
         <translation>User interface</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="260"/>
+        <location filename="../../viewer/settings_dialog.py" line="262"/>
         <source>AE title:</source>
         <translation>AE title:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="260"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>Port:</source>
         <translation>Port:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="261"/>
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>Allowed peers
 (AE_TITLE host, one a line):</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="262"/>
         <source>Host:</source>
         <translation>Host:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>Model folder:</source>
         <translation>Model folder:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>Device:</source>
         <translation>Device:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="257"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <source>Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="270"/>
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263"/>
+        <location filename="../../viewer/settings_dialog.py" line="271"/>
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>e.g. 王^医生; empty: asked when a review is saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="264"/>
+        <location filename="../../viewer/settings_dialog.py" line="272"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>automatic (GPU when there is one)</source>
         <translation>automatic (GPU when there is one)</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="272"/>
+        <location filename="../../viewer/settings_dialog.py" line="276"/>
+        <source>township workstation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <source>county reading station (restart to switch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="284"/>
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>Any device on the network may send studies: list the allowed peers.</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <location filename="../../viewer/settings_dialog.py" line="289"/>
         <source>Model folder</source>
         <translation>Model folder</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="306"/>
+        <location filename="../../viewer/settings_dialog.py" line="318"/>
         <source>Settings not saved</source>
         <translation>Settings not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="307"/>
+        <location filename="../../viewer/settings_dialog.py" line="319"/>
         <source>Please correct:</source>
         <translation>Please correct:</translation>
     </message>
@@ -937,6 +1098,139 @@
         <location filename="../../viewer/browser.py" line="53"/>
         <source>sent</source>
         <translation>sent</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="34"/>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="35"/>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Township</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Patient</source>
+        <translation type="unfinished">Patient</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Sex/Age</source>
+        <translation type="unfinished">Sex/Age</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Exam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Images</source>
+        <translation type="unfinished">Images</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Waited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>AI</source>
+        <translation type="unfinished">AI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Reading</source>
+        <translation type="unfinished">Reading</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="52"/>
+        <source>being read by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>unread</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>preliminary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="54"/>
+        <source>amended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="60"/>
+        <source>no nodules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="61"/>
+        <source>mass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="62"/>
+        <source>%1 findings, highest %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>M</source>
+        <translation type="unfinished">M</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>F</source>
+        <translation type="unfinished">F</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>O</source>
+        <translation type="unfinished">O</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="73"/>
+        <source>%1 y</source>
+        <translation type="unfinished">%1 y</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="89"/>
+        <source>(overdue %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="107"/>
+        <source>AI-detected, for reference only</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

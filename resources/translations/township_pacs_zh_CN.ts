@@ -109,6 +109,142 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="223"/>
+        <source>name or ID</source>
+        <translation>姓名或编号</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="224"/>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="225"/>
+        <source>Township:</source>
+        <translation>乡镇：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="226"/>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="227"/>
+        <source>Modality:</source>
+        <translation>检查类型：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="228"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <source>to read</source>
+        <translation>待阅</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="234"/>
+        <location filename="../../viewer/county_panel.py" line="236"/>
+        <location filename="../../viewer/county_panel.py" line="294"/>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="229"/>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>being read</source>
+        <translation>阅片中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="230"/>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="231"/>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="237"/>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="239"/>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation>双击检查即可获取并阅片。</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="255"/>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation>显示 %1 个检查，待阅 %2 个，超时 %3 个</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="258"/>
+        <source>not reachable: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="289"/>
+        <source>Worklist not refreshed: %1</source>
+        <translation>工作列表未能刷新：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="332"/>
+        <source>Being read</source>
+        <translation>正在阅片</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="333"/>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation>%1 正在 %2 阅读此检查。仍要打开（不认领）吗？</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="338"/>
+        <source>Could not claim the study: %1</source>
+        <translation>无法认领此检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="343"/>
+        <source>Fetching…</source>
+        <translation>正在获取…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="404"/>
+        <source>Fetching %1 of %2 images…</source>
+        <translation>正在获取图像 %1 / %2…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="410"/>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation>获取失败（已收到的图像已保留，请重试）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="411"/>
+        <source>Fetch failed</source>
+        <translation>获取失败</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="413"/>
+        <source>Fetched; opening.</source>
+        <translation>已获取，正在打开。</translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <location filename="../../viewer/findings_panel.py" line="71"/>
@@ -277,165 +413,175 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="180"/>
+        <location filename="../../viewer/main_window.py" line="185"/>
         <source>township-pacs workstation</source>
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="181"/>
+        <location filename="../../viewer/main_window.py" line="186"/>
         <source>Studies</source>
         <translation>检查列表</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="182"/>
+        <location filename="../../viewer/main_window.py" line="186"/>
+        <source>Worklist</source>
+        <translation>工作列表</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="187"/>
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183"/>
+        <location filename="../../viewer/main_window.py" line="188"/>
         <source>Series:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="188"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="189"/>
+        <location filename="../../viewer/main_window.py" line="194"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="190"/>
+        <location filename="../../viewer/main_window.py" line="195"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="196"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="197"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="285"/>
+        <location filename="../../viewer/main_window.py" line="290"/>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation>县级阅片站 %1 — PACS：%2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="293"/>
         <source>Receiving as %1 on port %2</source>
         <translation>正在接收：%1，端口 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="287"/>
+        <location filename="../../viewer/main_window.py" line="295"/>
         <source>Starting the DICOM node…</source>
         <translation>正在启动 DICOM 节点…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="289"/>
+        <location filename="../../viewer/main_window.py" line="297"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>端口 %1 已被占用：本工作站无法接收影像（是否已有另一个节点在运行？）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292"/>
+        <location filename="../../viewer/main_window.py" line="300"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM 节点未运行：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294"/>
+        <location filename="../../viewer/main_window.py" line="302"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295"/>
+        <location filename="../../viewer/main_window.py" line="303"/>
         <source>DICOM node not running</source>
         <translation>DICOM 节点未运行</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="319"/>
-        <location filename="../../viewer/main_window.py" line="415"/>
+        <location filename="../../viewer/main_window.py" line="327"/>
+        <location filename="../../viewer/main_window.py" line="425"/>
         <source>Unsaved review</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="320"/>
+        <location filename="../../viewer/main_window.py" line="328"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="339"/>
+        <location filename="../../viewer/main_window.py" line="349"/>
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="365"/>
+        <location filename="../../viewer/main_window.py" line="375"/>
         <source>No images to show in %1</source>
         <translation>%1 中没有可显示的图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383"/>
+        <location filename="../../viewer/main_window.py" line="393"/>
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416"/>
+        <location filename="../../viewer/main_window.py" line="426"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>审核尚未保存。要放弃吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="431"/>
+        <location filename="../../viewer/main_window.py" line="441"/>
         <source>Open a folder of DICOM files</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="452"/>
+        <location filename="../../viewer/main_window.py" line="462"/>
         <source>Loaded %1 images</source>
         <translation>已载入 %1 幅图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="464"/>
+        <location filename="../../viewer/main_window.py" line="474"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>已跳过 %1 个无法读取的文件：%2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="523"/>
+        <location filename="../../viewer/main_window.py" line="533"/>
         <source>No study open.</source>
         <translation>未打开检查。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="528"/>
+        <location filename="../../viewer/main_window.py" line="538"/>
         <source>Review saved by %1</source>
         <translation>审核已保存（审核人：%1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="559"/>
         <source>Save review</source>
         <translation>保存审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="559"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="553"/>
-        <location filename="../../viewer/main_window.py" line="559"/>
-        <location filename="../../viewer/main_window.py" line="562"/>
+        <location filename="../../viewer/main_window.py" line="563"/>
+        <location filename="../../viewer/main_window.py" line="569"/>
+        <location filename="../../viewer/main_window.py" line="572"/>
         <source>Review not saved</source>
         <translation>审核未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="554"/>
+        <location filename="../../viewer/main_window.py" line="564"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>保存审核需要填写审核医生姓名。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="586"/>
+        <location filename="../../viewer/main_window.py" line="596"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>设置已保存，DICOM 节点正在重新启动。</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="588"/>
+        <location filename="../../viewer/main_window.py" line="598"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -625,197 +771,212 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31"/>
+        <location filename="../../viewer/settings_dialog.py" line="32"/>
         <source>%1: the AE title is empty</source>
         <translation>%1：AE 名称为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33"/>
+        <location filename="../../viewer/settings_dialog.py" line="34"/>
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1：AE 名称超过 16 个字符</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="36"/>
+        <location filename="../../viewer/settings_dialog.py" line="37"/>
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1：AE 名称不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="39"/>
+        <location filename="../../viewer/settings_dialog.py" line="40"/>
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1：AE 名称只能使用英文字母和数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="48"/>
-        <location filename="../../viewer/settings_dialog.py" line="51"/>
+        <location filename="../../viewer/settings_dialog.py" line="49"/>
+        <location filename="../../viewer/settings_dialog.py" line="52"/>
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64"/>
+        <location filename="../../viewer/settings_dialog.py" line="65"/>
         <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
         <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="69"/>
+        <location filename="../../viewer/settings_dialog.py" line="70"/>
         <source>Allowed peers, line %1</source>
         <translation>允许的设备，第 %1 行</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <location filename="../../viewer/settings_dialog.py" line="77"/>
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107"/>
+        <location filename="../../viewer/settings_dialog.py" line="108"/>
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="108"/>
+        <location filename="../../viewer/settings_dialog.py" line="109"/>
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="117"/>
+        <location filename="../../viewer/settings_dialog.py" line="118"/>
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119"/>
+        <location filename="../../viewer/settings_dialog.py" line="120"/>
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="122"/>
+        <location filename="../../viewer/settings_dialog.py" line="123"/>
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="124"/>
+        <location filename="../../viewer/settings_dialog.py" line="125"/>
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="133"/>
+        <location filename="../../viewer/settings_dialog.py" line="134"/>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
         <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="137"/>
+        <location filename="../../viewer/settings_dialog.py" line="138"/>
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="140"/>
+        <location filename="../../viewer/settings_dialog.py" line="141"/>
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247"/>
+        <location filename="../../viewer/settings_dialog.py" line="255"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248"/>
+        <location filename="../../viewer/settings_dialog.py" line="256"/>
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249"/>
+        <location filename="../../viewer/settings_dialog.py" line="257"/>
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250"/>
+        <location filename="../../viewer/settings_dialog.py" line="258"/>
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251"/>
+        <location filename="../../viewer/settings_dialog.py" line="259"/>
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="260"/>
+        <location filename="../../viewer/settings_dialog.py" line="262"/>
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="260"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253"/>
+        <location filename="../../viewer/settings_dialog.py" line="261"/>
         <source>Allowed peers
 (AE_TITLE host, one a line):</source>
         <translation>允许的设备
 （每行：AE名称 主机）：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="262"/>
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="257"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="270"/>
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263"/>
+        <location filename="../../viewer/settings_dialog.py" line="271"/>
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="264"/>
+        <location filename="../../viewer/settings_dialog.py" line="272"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>automatic (GPU when there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="272"/>
+        <location filename="../../viewer/settings_dialog.py" line="276"/>
+        <source>township workstation</source>
+        <translation>乡镇工作站</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <source>county reading station (restart to switch)</source>
+        <translation>县级阅片站（重启后切换）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/settings_dialog.py" line="284"/>
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <location filename="../../viewer/settings_dialog.py" line="289"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="306"/>
+        <location filename="../../viewer/settings_dialog.py" line="318"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="307"/>
+        <location filename="../../viewer/settings_dialog.py" line="319"/>
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>
@@ -937,6 +1098,139 @@
         <location filename="../../viewer/browser.py" line="53"/>
         <source>sent</source>
         <translation>已上传</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="34"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="35"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Sex/Age</source>
+        <translation>性别/年龄</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Exam</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="45"/>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Arrived</source>
+        <translation>检查时间</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Waited</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="46"/>
+        <source>Reading</source>
+        <translation>阅片状态</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="52"/>
+        <source>being read by %1</source>
+        <translation>%1 阅片中</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="53"/>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="54"/>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="60"/>
+        <source>no nodules</source>
+        <translation>未见结节</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="61"/>
+        <source>mass</source>
+        <translation>肿块</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="62"/>
+        <source>%1 findings, highest %2</source>
+        <translation>%1 个结节，最高 %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="72"/>
+        <source>O</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="73"/>
+        <source>%1 y</source>
+        <translation>%1岁</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="89"/>
+        <source>(overdue %1)</source>
+        <translation>（超时 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="107"/>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
     </message>
 </context>
 <context>
