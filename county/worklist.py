@@ -77,6 +77,7 @@ class Worklist:
                     facts = {u: {str(r.SOPInstanceUID): known[str(r.SOPInstanceUID)] for r in v
                                  if str(r.SOPInstanceUID) in known} for u, v in srs.items()}
                 places = self._places(src, [s.study_uid for s in studies], lookup=read_srs)
+                aes = self._sending_aes(src, [s.study_uid for s in studies], lookup=read_srs)
                 claims = self.claim_stores[src.name].claims()
             except Exception as exc:  # noqa: BLE001 - one PACS down must not empty the whole list
                 log.warning("worklist: %s: %s", src.name, exc)
@@ -88,7 +89,7 @@ class Worklist:
                 # the images' institution and station (a report SR filed by the county carries the county's)
                 st.institution_name = place.get("institution") or institution or st.institution_name
                 station = place.get("station") or station
-                ae = source_ae or self._sending_ae(src, st.study_uid, lookup=read_srs)
+                ae = source_ae or aes.get(st.study_uid, "")
                 row = make_row(st, ccfg=self.ccfg, report_state=state, ai=ai, claim=claims.get(st.study_uid),
                                station=station, sending_ae=ae, tz=self.tz)
                 if place.get("images"):  # the images, not the AI's SR/SEG/GSPS or the reports
@@ -121,13 +122,25 @@ class Worklist:
             out[uid] = facts
         return out
 
-    def _sending_ae(self, src: RemoteSource, study_uid: str, lookup: bool) -> str:
-        facts = self.cache.study_facts(study_uid) or {}
-        if "sending_ae" in facts:
-            return facts["sending_ae"]
+    def _sending_aes(self, src: RemoteSource, study_uids: list[str], lookup: bool) -> dict[str, str]:
+        """{study_uid: sending AE} from what is kept, and (lookup) from the PACS for the others, in parallel."""
+        out, todo = {}, []
+        for uid in study_uids:
+            facts = self.cache.study_facts(uid) or {}
+            if "sending_ae" in facts:
+                out[uid] = facts["sending_ae"]
+            else:
+                todo.append(uid)
         rest = self._rest.get(src.name)
-        if rest is None or not lookup:
-            return ""
+        if todo and lookup and rest is not None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max(1, int(self.ccfg.get("fetch_parallel", 4))),
+                                    thread_name_prefix="county-ae") as pool:
+                out.update(zip(todo, pool.map(lambda u: self._sending_ae(rest, u), todo)))
+        return out
+
+    def _sending_ae(self, rest, study_uid: str) -> str:
         ae = ""
         try:
             hits = rest.post("/tools/find", ('{"Level": "Instance", "Limit": 1, "Query": {"StudyInstanceUID": "%s"}}'
