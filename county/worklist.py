@@ -96,7 +96,38 @@ class Worklist:
                     row.images = int(place["images"])
                 rows.append(row)
         self.rows = order(rows, self.now(), float(self.ccfg.get("ageing_step_min", 30)))
+        if read_srs and not self.errors:
+            self._keep_last()
         return self.rows
+
+    # ------------------------------------------------------------------------------------ last list
+    def _keep_last(self) -> None:
+        """The last complete worklist, so that the station shows it the moment it starts."""
+        import json
+        import os
+
+        path = self.cache.root / "last_worklist.json"
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps({"at": self.clock(), "rows": [r.to_state() for r in self.rows]},
+                                      ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.info("last worklist not kept: %s", exc)
+
+    def load_last(self) -> float | None:
+        """Rows of the last complete refresh (reordered for now); returns when it was made, None if never.
+        Claims and states may have moved since: the station shows this at once and refreshes."""
+        import json
+
+        path = self.cache.root / "last_worklist.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            rows = [WorklistRow.from_state(d) for d in doc["rows"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.rows = order(rows, self.now(), float(self.ccfg.get("ageing_step_min", 30)))
+        return float(doc.get("at", 0))
 
     def _places(self, src: RemoteSource, study_uids: list[str], lookup: bool) -> dict[str, dict]:
         """{study_uid: {"institution", "station"}} of the studies' image series (kept for good)."""

@@ -217,6 +217,8 @@ class CountyPanel(QWidget):
         self.claim_timer = QTimer(self)  # renew our claim while the study is open
         self.claim_timer.timeout.connect(self._renew_claim)
         self.retranslate_ui()
+        if worklist.load_last() is not None:  # the last list at once; the refresh brings it up to date
+            self._on_refreshed(list(worklist.rows), False)
 
     # ------------------------------------------------------------------------------------ texts
     def retranslate_ui(self) -> None:

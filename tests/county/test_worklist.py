@@ -56,6 +56,15 @@ def test_an_overdue_study_rises_above_newer_urgent_work(county, tmp_path):
     assert order.index(u["ct_b"]) < order.index(u["dx_b1"])
 
 
+def test_the_last_worklist_is_there_at_the_next_start(county, tmp_path):
+    wl = worklist(county, tmp_path)
+    first = wl.refresh()
+    again = worklist(county, tmp_path)  # a new start of the station, same cache
+    assert again.load_last() is not None
+    assert [r.to_json() for r in again.rows] == [r.to_json() for r in first]
+    assert again.rows[0].received == first[0].received and again.rows[0].township == first[0].township
+
+
 def test_filters_and_search(county, tmp_path):
     wl = worklist(county, tmp_path)
     wl.refresh()
