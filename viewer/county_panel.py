@@ -8,6 +8,7 @@ the next studies are prefetched. All logic (order, claims, cache) lives in the `
 """
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 COLUMNS = ("township", "patient", "sex_age", "exam", "images", "received", "waited", "due", "ai", "state")
 STATE_FILTERS = ("open", "", "unread", "claimed", "preliminary", "final", "amended")
 MODALITY_CHOICES = ("", "CT", "DX", "CR", "MR")
+DAY_CHOICES = (0, 1, 2, 7)  # examined today, in the last 2 or 7 days; 0: any date on the list
 
 
 def _minutes_text(minutes: int) -> str:
@@ -163,11 +165,16 @@ class CountyPanel(QWidget):
         self.modality = QComboBox()
         for m in MODALITY_CHOICES:
             self.modality.addItem(m, m)
+        self.days = QComboBox()
+        for d in DAY_CHOICES:
+            self.days.addItem(str(d), d)
         self.refresh_button = QPushButton()
         bar = QHBoxLayout()
-        self.search_label, self.township_label, self.state_label, self.modality_label = (QLabel() for _ in range(4))
+        self.search_label, self.township_label, self.state_label, self.modality_label, self.days_label = (
+            QLabel() for _ in range(5))
         for label, w in ((self.search_label, self.search), (self.township_label, self.township),
-                         (self.state_label, self.state), (self.modality_label, self.modality)):
+                         (self.state_label, self.state), (self.modality_label, self.modality),
+                         (self.days_label, self.days)):
             bar.addWidget(label)
             bar.addWidget(w, 2 if w is self.search else 1)
         bar.addWidget(self.refresh_button)
@@ -204,7 +211,7 @@ class CountyPanel(QWidget):
         lay.addLayout(bottom)
 
         self.search.textChanged.connect(self._filters_changed)
-        for combo in (self.township, self.state, self.modality):
+        for combo in (self.township, self.state, self.modality, self.days):
             combo.currentIndexChanged.connect(self._filters_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self._refreshed.connect(self._on_refreshed, Qt.ConnectionType.QueuedConnection)
@@ -234,6 +241,10 @@ class CountyPanel(QWidget):
         for i in range(self.state.count()):
             self.state.setItemText(i, names.get(self.state.itemData(i), ""))
         self.modality.setItemText(0, self.tr("all"))
+        self.days_label.setText(self.tr("Examined:"))
+        day_names = {0: self.tr("any day"), 1: self.tr("today"), 2: self.tr("last 2 days"), 7: self.tr("last 7 days")}
+        for i in range(self.days.count()):
+            self.days.setItemText(i, day_names.get(self.days.itemData(i), ""))
         if self.township.count():
             self.township.setItemText(0, self.tr("all"))
         self.ai_note.setText(self.tr("AI-detected, for reference only"))
@@ -301,8 +312,11 @@ class CountyPanel(QWidget):
         self._apply_filter()
 
     def _filters_changed(self) -> None:
+        days = int(self.days.currentData() or 0)
+        since = (self.worklist.now() - _dt.timedelta(days=days - 1)).strftime("%Y%m%d") if days else ""
         self.flt = WorklistFilter(text=self.search.text(), township=self.township.currentData() or "",
-                                  state=self.state.currentData() or "", modality=self.modality.currentData() or "")
+                                  state=self.state.currentData() or "", modality=self.modality.currentData() or "",
+                                  date_from=since)
         self._apply_filter()
 
     def _apply_filter(self) -> None:

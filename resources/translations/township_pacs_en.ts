@@ -111,135 +111,160 @@
 <context>
     <name>CountyPanel</name>
     <message>
-        <location filename="../../viewer/county_panel.py" line="223"/>
+        <location filename="../../viewer/county_panel.py" line="232"/>
         <source>name or ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="224"/>
+        <location filename="../../viewer/county_panel.py" line="233"/>
         <source>Search:</source>
         <translation type="unfinished">Search:</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="225"/>
+        <location filename="../../viewer/county_panel.py" line="234"/>
         <source>Township:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="226"/>
+        <location filename="../../viewer/county_panel.py" line="235"/>
         <source>State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="227"/>
+        <location filename="../../viewer/county_panel.py" line="236"/>
         <source>Modality:</source>
         <translation type="unfinished">Modality:</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="228"/>
+        <location filename="../../viewer/county_panel.py" line="237"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
         <source>to read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
-        <location filename="../../viewer/county_panel.py" line="234"/>
-        <location filename="../../viewer/county_panel.py" line="236"/>
-        <location filename="../../viewer/county_panel.py" line="294"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
+        <location filename="../../viewer/county_panel.py" line="243"/>
+        <location filename="../../viewer/county_panel.py" line="249"/>
+        <location filename="../../viewer/county_panel.py" line="307"/>
         <source>all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
         <source>unread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>being read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>preliminary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>final</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="231"/>
+        <location filename="../../viewer/county_panel.py" line="240"/>
         <source>amended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="237"/>
+        <location filename="../../viewer/county_panel.py" line="244"/>
+        <source>Examined:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>any day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>last 2 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="250"/>
         <source>AI-detected, for reference only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="239"/>
+        <location filename="../../viewer/county_panel.py" line="252"/>
         <source>Double-click a study to fetch and read it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="255"/>
+        <location filename="../../viewer/county_panel.py" line="268"/>
         <source>%1 studies shown, %2 to read, %3 overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="258"/>
+        <location filename="../../viewer/county_panel.py" line="271"/>
         <source>not reachable: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="289"/>
+        <location filename="../../viewer/county_panel.py" line="302"/>
         <source>Worklist not refreshed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="332"/>
+        <location filename="../../viewer/county_panel.py" line="348"/>
         <source>Being read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="333"/>
+        <location filename="../../viewer/county_panel.py" line="349"/>
         <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="338"/>
+        <location filename="../../viewer/county_panel.py" line="354"/>
         <source>Could not claim the study: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="343"/>
+        <location filename="../../viewer/county_panel.py" line="359"/>
         <source>Fetching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="404"/>
+        <location filename="../../viewer/county_panel.py" line="420"/>
         <source>Fetching %1 of %2 images…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="410"/>
+        <location filename="../../viewer/county_panel.py" line="426"/>
         <source>Fetch failed (what arrived is kept; try again): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="411"/>
+        <location filename="../../viewer/county_panel.py" line="427"/>
         <source>Fetch failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="413"/>
+        <location filename="../../viewer/county_panel.py" line="429"/>
         <source>Fetched; opening.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1103,132 +1128,132 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../viewer/county_panel.py" line="34"/>
+        <location filename="../../viewer/county_panel.py" line="36"/>
         <source>%1 h %2 min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="35"/>
+        <location filename="../../viewer/county_panel.py" line="37"/>
         <source>%1 min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Township</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Patient</source>
         <translation type="unfinished">Patient</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Sex/Age</source>
         <translation type="unfinished">Sex/Age</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Exam</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Images</source>
         <translation type="unfinished">Images</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Arrived</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Waited</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>AI</source>
         <translation type="unfinished">AI</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Reading</source>
         <translation type="unfinished">Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="52"/>
+        <location filename="../../viewer/county_panel.py" line="54"/>
         <source>being read by %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>unread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>preliminary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>final</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="54"/>
+        <location filename="../../viewer/county_panel.py" line="56"/>
         <source>amended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="60"/>
+        <location filename="../../viewer/county_panel.py" line="62"/>
         <source>no nodules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="61"/>
+        <location filename="../../viewer/county_panel.py" line="63"/>
         <source>mass</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="62"/>
+        <location filename="../../viewer/county_panel.py" line="64"/>
         <source>%1 findings, highest %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>M</source>
         <translation type="unfinished">M</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>F</source>
         <translation type="unfinished">F</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>O</source>
         <translation type="unfinished">O</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="73"/>
+        <location filename="../../viewer/county_panel.py" line="75"/>
         <source>%1 y</source>
         <translation type="unfinished">%1 y</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="89"/>
+        <location filename="../../viewer/county_panel.py" line="91"/>
         <source>(overdue %1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="107"/>
+        <location filename="../../viewer/county_panel.py" line="109"/>
         <source>AI-detected, for reference only</source>
         <translation type="unfinished"></translation>
     </message>

@@ -111,135 +111,160 @@
 <context>
     <name>CountyPanel</name>
     <message>
-        <location filename="../../viewer/county_panel.py" line="223"/>
+        <location filename="../../viewer/county_panel.py" line="232"/>
         <source>name or ID</source>
         <translation>姓名或编号</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="224"/>
+        <location filename="../../viewer/county_panel.py" line="233"/>
         <source>Search:</source>
         <translation>搜索：</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="225"/>
+        <location filename="../../viewer/county_panel.py" line="234"/>
         <source>Township:</source>
         <translation>乡镇：</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="226"/>
+        <location filename="../../viewer/county_panel.py" line="235"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="227"/>
+        <location filename="../../viewer/county_panel.py" line="236"/>
         <source>Modality:</source>
         <translation>检查类型：</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="228"/>
+        <location filename="../../viewer/county_panel.py" line="237"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
         <source>to read</source>
         <translation>待阅</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
-        <location filename="../../viewer/county_panel.py" line="234"/>
-        <location filename="../../viewer/county_panel.py" line="236"/>
-        <location filename="../../viewer/county_panel.py" line="294"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
+        <location filename="../../viewer/county_panel.py" line="243"/>
+        <location filename="../../viewer/county_panel.py" line="249"/>
+        <location filename="../../viewer/county_panel.py" line="307"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="229"/>
+        <location filename="../../viewer/county_panel.py" line="238"/>
         <source>unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>being read</source>
         <translation>阅片中</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>preliminary</source>
         <translation>初步报告</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="230"/>
+        <location filename="../../viewer/county_panel.py" line="239"/>
         <source>final</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="231"/>
+        <location filename="../../viewer/county_panel.py" line="240"/>
         <source>amended</source>
         <translation>已修订</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="237"/>
+        <location filename="../../viewer/county_panel.py" line="244"/>
+        <source>Examined:</source>
+        <translation>检查日期：</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>any day</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>last 2 days</source>
+        <translation>近 2 天</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="245"/>
+        <source>last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/county_panel.py" line="250"/>
         <source>AI-detected, for reference only</source>
         <translation>AI 辅助检出，仅供参考</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="239"/>
+        <location filename="../../viewer/county_panel.py" line="252"/>
         <source>Double-click a study to fetch and read it.</source>
         <translation>双击检查即可获取并阅片。</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="255"/>
+        <location filename="../../viewer/county_panel.py" line="268"/>
         <source>%1 studies shown, %2 to read, %3 overdue</source>
         <translation>显示 %1 个检查，待阅 %2 个，超时 %3 个</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="258"/>
+        <location filename="../../viewer/county_panel.py" line="271"/>
         <source>not reachable: %1</source>
         <translation>无法连接：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="289"/>
+        <location filename="../../viewer/county_panel.py" line="302"/>
         <source>Worklist not refreshed: %1</source>
         <translation>工作列表未能刷新：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="332"/>
+        <location filename="../../viewer/county_panel.py" line="348"/>
         <source>Being read</source>
         <translation>正在阅片</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="333"/>
+        <location filename="../../viewer/county_panel.py" line="349"/>
         <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
         <translation>%1 正在 %2 阅读此检查。仍要打开（不认领）吗？</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="338"/>
+        <location filename="../../viewer/county_panel.py" line="354"/>
         <source>Could not claim the study: %1</source>
         <translation>无法认领此检查：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="343"/>
+        <location filename="../../viewer/county_panel.py" line="359"/>
         <source>Fetching…</source>
         <translation>正在获取…</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="404"/>
+        <location filename="../../viewer/county_panel.py" line="420"/>
         <source>Fetching %1 of %2 images…</source>
         <translation>正在获取图像 %1 / %2…</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="410"/>
+        <location filename="../../viewer/county_panel.py" line="426"/>
         <source>Fetch failed (what arrived is kept; try again): %1</source>
         <translation>获取失败（已收到的图像已保留，请重试）：%1</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="411"/>
+        <location filename="../../viewer/county_panel.py" line="427"/>
         <source>Fetch failed</source>
         <translation>获取失败</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="413"/>
+        <location filename="../../viewer/county_panel.py" line="429"/>
         <source>Fetched; opening.</source>
         <translation>已获取，正在打开。</translation>
     </message>
@@ -1103,132 +1128,132 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../viewer/county_panel.py" line="34"/>
+        <location filename="../../viewer/county_panel.py" line="36"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="35"/>
+        <location filename="../../viewer/county_panel.py" line="37"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Sex/Age</source>
         <translation>性别/年龄</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Exam</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="45"/>
+        <location filename="../../viewer/county_panel.py" line="47"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Arrived</source>
         <translation>检查时间</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Waited</source>
         <translation>已等待</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>AI</source>
         <translation>AI</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="46"/>
+        <location filename="../../viewer/county_panel.py" line="48"/>
         <source>Reading</source>
         <translation>阅片状态</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="52"/>
+        <location filename="../../viewer/county_panel.py" line="54"/>
         <source>being read by %1</source>
         <translation>%1 阅片中</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>preliminary</source>
         <translation>初步报告</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="53"/>
+        <location filename="../../viewer/county_panel.py" line="55"/>
         <source>final</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="54"/>
+        <location filename="../../viewer/county_panel.py" line="56"/>
         <source>amended</source>
         <translation>已修订</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="60"/>
+        <location filename="../../viewer/county_panel.py" line="62"/>
         <source>no nodules</source>
         <translation>未见结节</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="61"/>
+        <location filename="../../viewer/county_panel.py" line="63"/>
         <source>mass</source>
         <translation>肿块</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="62"/>
+        <location filename="../../viewer/county_panel.py" line="64"/>
         <source>%1 findings, highest %2</source>
         <translation>%1 个结节，最高 %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>M</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>F</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="72"/>
+        <location filename="../../viewer/county_panel.py" line="74"/>
         <source>O</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="73"/>
+        <location filename="../../viewer/county_panel.py" line="75"/>
         <source>%1 y</source>
         <translation>%1岁</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="89"/>
+        <location filename="../../viewer/county_panel.py" line="91"/>
         <source>(overdue %1)</source>
         <translation>（超时 %1）</translation>
     </message>
     <message>
-        <location filename="../../viewer/county_panel.py" line="107"/>
+        <location filename="../../viewer/county_panel.py" line="109"/>
         <source>AI-detected, for reference only</source>
         <translation>AI 辅助检出，仅供参考</translation>
     </message>
