@@ -67,6 +67,19 @@ class WorklistRow:
             rank += 1 + int((now - self.due).total_seconds() // (ageing_step_min * 60))
         return min(rank, MAX_RANK + 1)
 
+    def to_state(self) -> dict:
+        """Everything, for keeping the last worklist between runs (`from_state` reads it back)."""
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["received"], d["due"] = _iso(self.received), _iso(self.due)
+        return d
+
+    @classmethod
+    def from_state(cls, d: dict) -> "WorklistRow":
+        d = dict(d)
+        for k in ("received", "due"):
+            d[k] = _dt.datetime.fromisoformat(d[k]) if d.get(k) else None
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
     def to_json(self) -> dict:
         """The `tpacs worklist --json` record (DESIGN.md)."""
         return {"study_uid": self.study_uid, "township": self.township, "patient_name": self.patient_name,

@@ -77,6 +77,7 @@ class Worklist:
                     facts = {u: {str(r.SOPInstanceUID): known[str(r.SOPInstanceUID)] for r in v
                                  if str(r.SOPInstanceUID) in known} for u, v in srs.items()}
                 places = self._places(src, [s.study_uid for s in studies], lookup=read_srs)
+                aes = self._sending_aes(src, [s.study_uid for s in studies], lookup=read_srs)
                 claims = self.claim_stores[src.name].claims()
             except Exception as exc:  # noqa: BLE001 - one PACS down must not empty the whole list
                 log.warning("worklist: %s: %s", src.name, exc)
@@ -88,11 +89,45 @@ class Worklist:
                 # the images' institution and station (a report SR filed by the county carries the county's)
                 st.institution_name = place.get("institution") or institution or st.institution_name
                 station = place.get("station") or station
-                ae = source_ae or self._sending_ae(src, st.study_uid, lookup=read_srs)
-                rows.append(make_row(st, ccfg=self.ccfg, report_state=state, ai=ai, claim=claims.get(st.study_uid),
-                                     station=station, sending_ae=ae, tz=self.tz))
+                ae = source_ae or aes.get(st.study_uid, "")
+                row = make_row(st, ccfg=self.ccfg, report_state=state, ai=ai, claim=claims.get(st.study_uid),
+                               station=station, sending_ae=ae, tz=self.tz)
+                if place.get("images"):  # the images, not the AI's SR/SEG/GSPS or the reports
+                    row.images = int(place["images"])
+                rows.append(row)
         self.rows = order(rows, self.now(), float(self.ccfg.get("ageing_step_min", 30)))
+        if read_srs and not self.errors:
+            self._keep_last()
         return self.rows
+
+    # ------------------------------------------------------------------------------------ last list
+    def _keep_last(self) -> None:
+        """The last complete worklist, so that the station shows it the moment it starts."""
+        import json
+        import os
+
+        path = self.cache.root / "last_worklist.json"
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps({"at": self.clock(), "rows": [r.to_state() for r in self.rows]},
+                                      ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.info("last worklist not kept: %s", exc)
+
+    def load_last(self) -> float | None:
+        """Rows of the last complete refresh (reordered for now); returns when it was made, None if never.
+        Claims and states may have moved since: the station shows this at once and refreshes."""
+        import json
+
+        path = self.cache.root / "last_worklist.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            rows = [WorklistRow.from_state(d) for d in doc["rows"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.rows = order(rows, self.now(), float(self.ccfg.get("ageing_step_min", 30)))
+        return float(doc.get("at", 0))
 
     def _places(self, src: RemoteSource, study_uids: list[str], lookup: bool) -> dict[str, dict]:
         """{study_uid: {"institution", "station"}} of the studies' image series (kept for good)."""
@@ -112,17 +147,31 @@ class Worklist:
             facts = dict(self.cache.study_facts(uid) or {})
             facts["institution"] = next((str(s.InstitutionName) for s in images if s.get("InstitutionName")), "")
             facts["station"] = next((str(s.StationName) for s in images if s.get("StationName")), "")
+            facts["images"] = sum(int(s.get("NumberOfSeriesRelatedInstances", 0) or 0) for s in series
+                                  if str(s.get("Modality", "")) not in NON_IMAGE_MODALITIES)
             self.cache.put_study_facts(uid, facts)
             out[uid] = facts
         return out
 
-    def _sending_ae(self, src: RemoteSource, study_uid: str, lookup: bool) -> str:
-        facts = self.cache.study_facts(study_uid) or {}
-        if "sending_ae" in facts:
-            return facts["sending_ae"]
+    def _sending_aes(self, src: RemoteSource, study_uids: list[str], lookup: bool) -> dict[str, str]:
+        """{study_uid: sending AE} from what is kept, and (lookup) from the PACS for the others, in parallel."""
+        out, todo = {}, []
+        for uid in study_uids:
+            facts = self.cache.study_facts(uid) or {}
+            if "sending_ae" in facts:
+                out[uid] = facts["sending_ae"]
+            else:
+                todo.append(uid)
         rest = self._rest.get(src.name)
-        if rest is None or not lookup:
-            return ""
+        if todo and lookup and rest is not None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max(1, int(self.ccfg.get("fetch_parallel", 4))),
+                                    thread_name_prefix="county-ae") as pool:
+                out.update(zip(todo, pool.map(lambda u: self._sending_ae(rest, u), todo)))
+        return out
+
+    def _sending_ae(self, rest, study_uid: str) -> str:
         ae = ""
         try:
             hits = rest.post("/tools/find", ('{"Level": "Instance", "Limit": 1, "Query": {"StudyInstanceUID": "%s"}}'

@@ -138,6 +138,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.browser, "")
         self.tabs.addTab(self.split, "")
         self.setCentralWidget(self.tabs)
+        self.county = None  # the worklist panel in the county role (viewer/county_role.py)
+        if self.vcfg.get("role") == "county":
+            from viewer.county_role import attach_county
+
+            attach_county(self)
 
         self.node_label = QLabel()
         self.progress = QProgressBar()
@@ -191,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("township-pacs workstation"))
-        self.tabs.setTabText(0, self.tr("Studies"))
+        self.tabs.setTabText(0, self.tr("Worklist") if self.county is not None else self.tr("Studies"))
         self.tabs.setTabText(1, self.tr("Reading"))
         self.series_label.setText(self.tr("Series:"))
         if self.content is not None:
@@ -295,6 +300,9 @@ class MainWindow(QMainWindow):
 
     def node_status_text(self) -> str:
         n = self.cfg["node"]
+        if self.county is not None:
+            return self.tr("County reading station %1 — PACS: %2").replace("%1", n["ae_title"]).replace(
+                "%2", ", ".join(s.peer for s in self.county.worklist.sources))
         if self.node is not None:
             return self.tr("Receiving as %1 on port %2").replace("%1", n["ae_title"]).replace("%2", str(n["port"]))
         if self._starting is not None:
@@ -336,6 +344,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.browser.timer.stop()
+        if self.county is not None:
+            self.county.shutdown()
         self.stop_node()
         super().closeEvent(event)
 
@@ -510,7 +520,12 @@ class MainWindow(QMainWindow):
             self._load_series(chosen)  # findings are in patient mm: they still show on another series
 
     def confirm_discard(self) -> bool:
-        """Before another study replaces an unsaved review: ask, so no decision is lost by a stray click."""
+        """Before another study replaces an unsaved review or report: ask, so nothing is lost by a stray click."""
+        if self.report_editor is not None and self.report_editor.editor.dirty:
+            box = QMessageBox.question(self, self.tr("Unsigned report"),
+                                       self.tr("The report has not been signed. Discard it?"))
+            if box != QMessageBox.StandardButton.Yes:
+                return False
         if self.review is None or not self.review.dirty:
             return True
         box = QMessageBox.question(self, self.tr("Unsaved review"),

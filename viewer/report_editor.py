@@ -20,6 +20,7 @@ RED = "color: rgb(200, 30, 30);"
 
 class ReportEditorWidget(QWidget):
     filed = Signal(object)  # a reports.filing.FiledReport, once it is on the county PACS
+    changed = Signal()      # the report was edited or signed (unsaved work or not any more)
 
     def __init__(self, editor: ReportEditor, parent=None):
         super().__init__(parent)
@@ -223,6 +224,7 @@ class ReportEditorWidget(QWidget):
     def _section_edited(self, key: str) -> None:
         if not self._loading and self.editor.report is not None:
             self.editor.set_section(key, self.section_edits[key].toPlainText())
+            self.changed.emit()
 
     def _template_chosen(self, *_args) -> None:
         self.editor.use_template(self.template_combo.currentData(), self.system_combo.currentData())
@@ -282,6 +284,7 @@ class ReportEditorWidget(QWidget):
                   .replace("%2", filed.signed_at.replace("T", " ")[:16]))
         self._show_state()
         self.filed.emit(filed)
+        self.changed.emit()
         return True
 
     def refusal_text(self, exc: ReportError) -> str:

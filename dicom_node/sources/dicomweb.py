@@ -47,10 +47,15 @@ def _tag(keyword: str) -> str:
 
 
 def _identity(part: bytes) -> tuple[str, tuple[str, str]]:
-    """(SOP Instance UID, (SOP Class UID, transfer syntax)) of a Part 10 file, from its File Meta."""
+    """(SOP Instance UID, (SOP Class UID, transfer syntax)) of a Part 10 file, from its File Meta alone."""
+    from pydicom.filereader import read_dataset
+
+    from dicom_node.archive import ArchiveError, split_file
+
     try:
-        meta = pydicom.dcmread(io.BytesIO(part), stop_before_pixels=True, specific_tags=["SOPInstanceUID"]).file_meta
-    except Exception:  # noqa: BLE001 - a part that is not a Part 10 file
+        meta_bytes, _ = split_file(part)
+        meta = read_dataset(io.BytesIO(meta_bytes[4:]), is_implicit_VR=False, is_little_endian=True)
+    except (ArchiveError, ValueError, EOFError):  # a part that is not a Part 10 file
         return "", ("", "")
     return (str(meta.get("MediaStorageSOPInstanceUID", "")),
             (str(meta.get("MediaStorageSOPClassUID", "")), str(meta.get("TransferSyntaxUID", ""))))
@@ -170,11 +175,21 @@ class DicomwebSource(RemoteSource):
         yield from self.client._decode_multipart_message(response, stream=True)
 
     def _stream(self, url: str, dest: Path, arrived, expected: int = 0) -> int:
+        """Write each part as it comes. A part followed by the next boundary is whole by the multipart
+        framing; only the last part of a stream can be a piece of an answer cut short (the client's decoder
+        hands over what it had at the end of the connection), so that one is walked by the validator."""
         n = 0
+        held = None
         try:
             for part in self._parts(url):
-                uid, check = _identity(part)
-                arrived(self._write(dest, uid, [part], check=check))
+                if held is not None:
+                    uid, _ = _identity(held)
+                    arrived(self._write(dest, uid, [held]))
+                    n += 1
+                held = part
+            if held is not None:
+                uid, check = _identity(held)
+                arrived(self._write(dest, uid, [held], check=check))
                 n += 1
         except requests.HTTPError as exc:
             code = exc.response.status_code if exc.response is not None else "?"

@@ -6,9 +6,11 @@ the PACS where we accept it (each compressed syntax gets a presentation context 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import ssl
+import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -70,6 +72,12 @@ class DimseSource(RemoteSource):
     def __init__(self, name: str, cfg: dict, *, ae_title: str, host: str, port: int, tls: dict | None = None,
                  retrieve: str = "get", move_port: int | None = None):
         super().__init__(name, cfg)
+        from pynetdicom import _config
+
+        # pynetdicom formats every query and answer for its debug log even when nobody reads it (a third of
+        # a 5,000-study worklist's time): off
+        _config.LOG_RESPONSE_IDENTIFIERS = _config.LOG_REQUEST_IDENTIFIERS = False
+        self._tls = threading.local()
         self.ae_title, self.host, self.port, self.tls = ae_title, host, int(port), tls
         self.retrieve = retrieve
         self.move_port = int(move_port or cfg.get("node", {}).get("port", 0))
@@ -102,10 +110,24 @@ class DimseSource(RemoteSource):
         return assoc
 
     # ------------------------------------------------------------------------------------ C-FIND
-    def _find(self, identifier: Dataset) -> list[Dataset]:
-        assoc = self._associate([(StudyRootQueryRetrieveInformationModelFind, UNCOMPRESSED)])
-        out = []
+    @contextlib.contextmanager
+    def _find_session(self):
+        """One association for a run of C-FINDs (the worklist's batched queries), released at the end."""
+        if getattr(self._tls, "assoc", None) is not None:
+            yield
+            return
+        self._tls.assoc = self._associate([(StudyRootQueryRetrieveInformationModelFind, UNCOMPRESSED)])
         try:
+            yield
+        finally:
+            assoc, self._tls.assoc = self._tls.assoc, None
+            if assoc.is_established:
+                assoc.release()
+
+    def _find(self, identifier: Dataset) -> list[Dataset]:
+        with self._find_session():
+            assoc = self._tls.assoc
+            out = []
             for status, ds in assoc.send_c_find(identifier, StudyRootQueryRetrieveInformationModelFind):
                 if status is None or "Status" not in status:
                     raise SourceError(f"{self.peer}: the query was cut off (no C-FIND response)")
@@ -115,10 +137,7 @@ class DimseSource(RemoteSource):
                         out.append(ds)
                 elif code != 0x0000:
                     raise SourceError(f"{self.peer}: C-FIND failed with status 0x{code:04X}")
-        finally:
-            if assoc.is_established:
-                assoc.release()
-        return out
+            return out
 
     def _find_studies(self, filters: dict[str, str], limit: int | None) -> list[RemoteStudy]:
         rows = self._find(_identifier("STUDY", STUDY_KEYS, filters))
@@ -140,29 +159,41 @@ class DimseSource(RemoteSource):
         return out
 
     def find_series_of_studies(self, study_uids) -> dict[str, list[Dataset]]:
+        """Series of many studies, UID_LIST_BATCH studies per C-FIND (UID list matching), one association."""
         study_uids = list(study_uids)
         out: dict[str, list[Dataset]] = {u: [] for u in study_uids}
-        for i in range(0, len(study_uids), UID_LIST_BATCH):
-            batch = study_uids[i:i + UID_LIST_BATCH]
-            for s in self._find(_identifier("SERIES", SERIES_KEYS,
-                                            {"StudyInstanceUID": batch if len(batch) > 1 else batch[0]})):
-                out.setdefault(str(s.get("StudyInstanceUID", "")), []).append(s)
+        with self._find_session():
+            for i in range(0, len(study_uids), UID_LIST_BATCH):
+                batch = study_uids[i:i + UID_LIST_BATCH]
+                for s in self._find(_identifier("SERIES", SERIES_KEYS,
+                                                {"StudyInstanceUID": batch if len(batch) > 1 else batch[0]})):
+                    out.setdefault(str(s.get("StudyInstanceUID", "")), []).append(s)
         return out
 
     def find_instances_of_studies(self, study_uids, *, modality: str, keys=()) -> dict[str, list[Dataset]]:
-        """Series of that modality for many studies per C-FIND (UID list matching), then their instances."""
+        """Series of that modality for many studies (UID list matching on the study), then the instances of
+        those series (UID lists of studies and series), UID_LIST_BATCH at a time, all on one association."""
         study_uids = list(study_uids)
         out: dict[str, list[Dataset]] = {u: [] for u in study_uids}
-        series: dict[str, list[str]] = {}
-        for i in range(0, len(study_uids), UID_LIST_BATCH):
-            batch = study_uids[i:i + UID_LIST_BATCH]
-            ident = _identifier("SERIES", ("StudyInstanceUID", "SeriesInstanceUID", "Modality"),
-                                {"StudyInstanceUID": batch if len(batch) > 1 else batch[0], "Modality": modality})
-            for s in self._find(ident):
-                if str(s.get("Modality", "")).upper() == modality.upper():
-                    series.setdefault(str(s.StudyInstanceUID), []).append(str(s.SeriesInstanceUID))
-        for study_uid, uids in series.items():
-            out[study_uid] = self._find_instances(study_uid, uids, tuple(keys))
+        pairs: list[tuple[str, str]] = []
+        with self._find_session():
+            for i in range(0, len(study_uids), UID_LIST_BATCH):
+                batch = study_uids[i:i + UID_LIST_BATCH]
+                ident = _identifier("SERIES", ("StudyInstanceUID", "SeriesInstanceUID", "Modality"),
+                                    {"StudyInstanceUID": batch if len(batch) > 1 else batch[0], "Modality": modality})
+                pairs += [(str(s.StudyInstanceUID), str(s.SeriesInstanceUID)) for s in self._find(ident)
+                          if str(s.get("Modality", "")).upper() == modality.upper()]
+            for i in range(0, len(pairs), UID_LIST_BATCH):
+                batch = pairs[i:i + UID_LIST_BATCH]
+                studies = sorted({st for st, _ in batch})
+                series = [se for _, se in batch]
+                ident = _identifier("IMAGE", dict.fromkeys(INSTANCE_KEYS + tuple(keys)),
+                                    {"StudyInstanceUID": studies if len(studies) > 1 else studies[0],
+                                     "SeriesInstanceUID": series if len(series) > 1 else series[0]})
+                for row in self._find(ident):
+                    uid = str(row.get("StudyInstanceUID", ""))
+                    if uid in out:
+                        out[uid].append(row)
         return out
 
     # ------------------------------------------------------------------------------------ C-GET / C-MOVE

@@ -88,6 +88,133 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <source>name or ID</source>
+        <translation>name or ID</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>Search:</translation>
+    </message>
+    <message>
+        <source>Township:</source>
+        <translation>Township:</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>State:</translation>
+    </message>
+    <message>
+        <source>Modality:</source>
+        <translation>Modality:</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>to read</source>
+        <translation>to read</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>unread</translation>
+    </message>
+    <message>
+        <source>being read</source>
+        <translation>being read</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <source>Examined:</source>
+        <translation>Examined:</translation>
+    </message>
+    <message>
+        <source>any day</source>
+        <translation>any day</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <source>last 2 days</source>
+        <translation>last 2 days</translation>
+    </message>
+    <message>
+        <source>last 7 days</source>
+        <translation>last 7 days</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI-detected, for reference only</translation>
+    </message>
+    <message>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation>Double-click a study to fetch and read it.</translation>
+    </message>
+    <message>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation>%1 studies shown, %2 to read, %3 overdue</translation>
+    </message>
+    <message>
+        <source>not reachable: %1</source>
+        <translation>not reachable: %1</translation>
+    </message>
+    <message>
+        <source>Worklist not refreshed: %1</source>
+        <translation>Worklist not refreshed: %1</translation>
+    </message>
+    <message>
+        <source>Being read</source>
+        <translation>Being read</translation>
+    </message>
+    <message>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation>%1 is already reading this study at %2. Open it anyway, without claiming it?</translation>
+    </message>
+    <message>
+        <source>Could not claim the study: %1</source>
+        <translation>Could not claim the study: %1</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>Fetching…</translation>
+    </message>
+    <message>
+        <source>Fetching %1 of %2 images…</source>
+        <translation>Fetching %1 of %2 images…</translation>
+    </message>
+    <message>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation>Fetch failed (what arrived is kept; try again): %1</translation>
+    </message>
+    <message>
+        <source>Fetch failed</source>
+        <translation>Fetch failed</translation>
+    </message>
+    <message>
+        <source>Fetched; opening.</source>
+        <translation>Fetched; opening.</translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <source>AI findings</source>
@@ -269,6 +396,10 @@
         <translation>Studies</translation>
     </message>
     <message>
+        <source>Worklist</source>
+        <translation>Worklist</translation>
+    </message>
+    <message>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
@@ -299,6 +430,10 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation>County reading station %1 — PACS: %2</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -375,6 +510,14 @@
     <message>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
+    </message>
+    <message>
+        <source>Unsigned report</source>
+        <translation>Unsigned report</translation>
+    </message>
+    <message>
+        <source>The report has not been signed. Discard it?</source>
+        <translation>The report has not been signed. Discard it?</translation>
     </message>
     <message>
         <source>The review has not been saved. Discard it?</source>
@@ -962,6 +1105,10 @@
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
+        <source>Role:</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
@@ -976,6 +1123,14 @@
     <message>
         <source>automatic (GPU when there is one)</source>
         <translation>automatic (GPU when there is one)</translation>
+    </message>
+    <message>
+        <source>township workstation</source>
+        <translation>township workstation</translation>
+    </message>
+    <message>
+        <source>county reading station (restart to switch)</source>
+        <translation>county reading station (restart to switch)</translation>
     </message>
     <message>
         <source>Any device on the network may send studies: list the allowed peers.</source>
@@ -1115,6 +1270,113 @@
     <message>
         <source>Critical result; the report is %1</source>
         <translation>Critical result; the report is %1</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Sex/Age</source>
+        <translation>Sex/Age</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>Waited</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <source>being read by %1</source>
+        <translation>being read by %1</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>unread</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <source>no nodules</source>
+        <translation>no nodules</translation>
+    </message>
+    <message>
+        <source>mass</source>
+        <translation>mass</translation>
+    </message>
+    <message>
+        <source>%1 findings, highest %2</source>
+        <translation>%1 findings, highest %2</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <source>%1 y</source>
+        <translation>%1 y</translation>
+    </message>
+    <message>
+        <source>(overdue %1)</source>
+        <translation>(overdue %1)</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI-detected, for reference only</translation>
     </message>
 </context>
 <context>

@@ -88,6 +88,133 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <source>name or ID</source>
+        <translation>姓名或编号</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>Township:</source>
+        <translation>乡镇：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Modality:</source>
+        <translation>检查类型：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>to read</source>
+        <translation>待阅</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <source>being read</source>
+        <translation>阅片中</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <source>Examined:</source>
+        <translation>检查日期：</translation>
+    </message>
+    <message>
+        <source>any day</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>last 2 days</source>
+        <translation>近 2 天</translation>
+    </message>
+    <message>
+        <source>last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
+    </message>
+    <message>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation>双击检查即可获取并阅片。</translation>
+    </message>
+    <message>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation>显示 %1 个检查，待阅 %2 个，超时 %3 个</translation>
+    </message>
+    <message>
+        <source>not reachable: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <source>Worklist not refreshed: %1</source>
+        <translation>工作列表未能刷新：%1</translation>
+    </message>
+    <message>
+        <source>Being read</source>
+        <translation>正在阅片</translation>
+    </message>
+    <message>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation>%1 正在 %2 阅读此检查。仍要打开（不认领）吗？</translation>
+    </message>
+    <message>
+        <source>Could not claim the study: %1</source>
+        <translation>无法认领此检查：%1</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>正在获取…</translation>
+    </message>
+    <message>
+        <source>Fetching %1 of %2 images…</source>
+        <translation>正在获取图像 %1 / %2…</translation>
+    </message>
+    <message>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation>获取失败（已收到的图像已保留，请重试）：%1</translation>
+    </message>
+    <message>
+        <source>Fetch failed</source>
+        <translation>获取失败</translation>
+    </message>
+    <message>
+        <source>Fetched; opening.</source>
+        <translation>已获取，正在打开。</translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <source>AI findings</source>
@@ -269,6 +396,10 @@
         <translation>检查列表</translation>
     </message>
     <message>
+        <source>Worklist</source>
+        <translation>工作列表</translation>
+    </message>
+    <message>
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
@@ -299,6 +430,10 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation>县级阅片站 %1 — PACS：%2</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -375,6 +510,14 @@
     <message>
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
+    </message>
+    <message>
+        <source>Unsigned report</source>
+        <translation>报告未签发</translation>
+    </message>
+    <message>
+        <source>The report has not been signed. Discard it?</source>
+        <translation>报告尚未签发。要放弃吗？</translation>
     </message>
     <message>
         <source>The review has not been saved. Discard it?</source>
@@ -962,6 +1105,10 @@
         <translation>审核医生姓名：</translation>
     </message>
     <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
@@ -976,6 +1123,14 @@
     <message>
         <source>automatic (GPU when there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <source>township workstation</source>
+        <translation>乡镇工作站</translation>
+    </message>
+    <message>
+        <source>county reading station (restart to switch)</source>
+        <translation>县级阅片站（重启后切换）</translation>
     </message>
     <message>
         <source>Any device on the network may send studies: list the allowed peers.</source>
@@ -1115,6 +1270,113 @@
     <message>
         <source>Critical result; the report is %1</source>
         <translation>危急值；报告状态：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Sex/Age</source>
+        <translation>性别/年龄</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>检查时间</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>阅片状态</translation>
+    </message>
+    <message>
+        <source>being read by %1</source>
+        <translation>%1 阅片中</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <source>no nodules</source>
+        <translation>未见结节</translation>
+    </message>
+    <message>
+        <source>mass</source>
+        <translation>肿块</translation>
+    </message>
+    <message>
+        <source>%1 findings, highest %2</source>
+        <translation>%1 个结节，最高 %2</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>%1 y</source>
+        <translation>%1岁</translation>
+    </message>
+    <message>
+        <source>(overdue %1)</source>
+        <translation>（超时 %1）</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
     </message>
 </context>
 <context>
