@@ -41,7 +41,7 @@ def make_studies(folder: Path, n: int, ai_every: int) -> list[Path]:
     from pydicom.dataset import FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-    from ai_models.dicom_results import write_results
+    from dicom_objects.ai_results import write_results
     from ai_models.findings import Finding, FindingsReport, ModelInfo
     from ai_models.phantom import write_phantom
 

@@ -65,7 +65,7 @@ def test_two_townships_on_one_county_worklist(tmp_path, ct_phantom_small, dx_pha
         ai = by[ct_uid]
         truth = pydicom.dcmread(next(p for p in (tmp_path / "town_a" / "storage" / "files").rglob("*.dcm")
                                      if pydicom.dcmread(p, stop_before_pixels=True).Modality == "SR"))
-        from ai_models.dicom_results import findings_from_sr
+        from dicom_objects.measurement_report_reader import findings_from_sr
 
         found = findings_from_sr(truth).findings
         assert ai.ai_findings == len(found) >= 1  # the model finds the phantom's nodules
