@@ -88,7 +88,7 @@ def too_thick(vol: Volume, card: ModelCard) -> str:
 
 def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = False, timings: dict | None = None):
     """Findings on a loaded volume; with_masks also returns a label volume on the scanner grid
-    (uint8 or uint16; value i+1 marks finding i), the form `dicom_results.write_results` accepts."""
+    (uint8 or uint16; value i+1 marks finding i), the form `dicom_objects.ai_results.write_results` accepts."""
     t = time.perf_counter()
     info = ModelInfo(**card.info())
     refused = too_thick(vol, card)

@@ -111,7 +111,7 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
                                   f"{type(exc).__name__}: {exc}") from exc
         report, masks = keep_reportable(report, masks, min_score)
         try:
-            from ai_models.dicom_results import write_results
+            from dicom_objects.ai_results import write_results
 
             # Same study + series + model: same UIDs, so a re-run after a crash adds no second result set.
             seed = "|".join([study_uid, series.series_uid, report.model.name, report.model.version])

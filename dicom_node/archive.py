@@ -1,7 +1,7 @@
 """The archive: DICOM files on disk plus a SQLite (WAL) index of patient / study / series / instance.
 
 Layout under the storage root:
-    index.sqlite            the index (WAL mode; other modules add their own tables to it)
+    index.sqlite            the index (WAL mode; its tables and their versions: dicom_node.schema)
     files/<study>/<series>/<sop>.dcm
     tmp/                    temp files on the same volume, renamed atomically into files/
 
@@ -30,67 +30,9 @@ from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.datadict import dictionary_VR, tag_for_keyword
 from pydicom.filebase import DicomBytesIO
 
-log = logging.getLogger(__name__)
+from dicom_node import schema
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS patients (
-    id INTEGER PRIMARY KEY,
-    patient_id TEXT NOT NULL DEFAULT '',
-    patient_name TEXT NOT NULL DEFAULT '',
-    patient_birth_date TEXT NOT NULL DEFAULT '',
-    patient_sex TEXT NOT NULL DEFAULT '',
-    UNIQUE (patient_id, patient_name)
-);
-CREATE TABLE IF NOT EXISTS studies (
-    study_uid TEXT PRIMARY KEY,
-    patient_ref INTEGER NOT NULL REFERENCES patients(id),
-    study_date TEXT NOT NULL DEFAULT '',
-    study_time TEXT NOT NULL DEFAULT '',
-    accession_number TEXT NOT NULL DEFAULT '',
-    study_id TEXT NOT NULL DEFAULT '',
-    study_description TEXT NOT NULL DEFAULT '',
-    referring_physician TEXT NOT NULL DEFAULT '',
-    body_part TEXT NOT NULL DEFAULT '',
-    first_received_at REAL NOT NULL,
-    last_received_at REAL NOT NULL,
-    calling_ae TEXT NOT NULL DEFAULT '',
-    stable_at REAL,
-    ai_state TEXT NOT NULL DEFAULT '',
-    ai_detail TEXT NOT NULL DEFAULT '',
-    forward_state TEXT NOT NULL DEFAULT '',
-    forward_detail TEXT NOT NULL DEFAULT '',
-    pinned INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS studies_patient ON studies(patient_ref);
-CREATE INDEX IF NOT EXISTS studies_date ON studies(study_date);
-CREATE INDEX IF NOT EXISTS studies_unstable ON studies(stable_at) WHERE stable_at IS NULL;
-CREATE TABLE IF NOT EXISTS series (
-    series_uid TEXT PRIMARY KEY,
-    study_uid TEXT NOT NULL REFERENCES studies(study_uid),
-    modality TEXT NOT NULL DEFAULT '',
-    series_number TEXT NOT NULL DEFAULT '',
-    series_description TEXT NOT NULL DEFAULT '',
-    body_part TEXT NOT NULL DEFAULT '',
-    series_date TEXT NOT NULL DEFAULT '',
-    series_time TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS series_study ON series(study_uid);
-CREATE TABLE IF NOT EXISTS instances (
-    sop_instance_uid TEXT PRIMARY KEY,
-    sop_class_uid TEXT NOT NULL,
-    transfer_syntax_uid TEXT NOT NULL,
-    series_uid TEXT NOT NULL REFERENCES series(series_uid),
-    study_uid TEXT NOT NULL REFERENCES studies(study_uid),
-    instance_number TEXT NOT NULL DEFAULT '',
-    path TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    digest TEXT NOT NULL DEFAULT '',  -- reserved; duplicates are compared byte for byte
-    received_at REAL NOT NULL,
-    calling_ae TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS instances_series ON instances(series_uid);
-CREATE INDEX IF NOT EXISTS instances_study ON instances(study_uid);
-"""
+log = logging.getLogger(__name__)
 
 AI_STATES = ("pending", "running", "done", "failed", "skipped")
 FORWARD_STATES = ("queued", "sending", "sent", "failed")
@@ -274,7 +216,9 @@ def _same_body(path: Path, body: bytes | memoryview) -> bool:
 
 
 class Archive:
-    def __init__(self, root: Path | str, on_conflict: str = "keep_first"):
+    def __init__(self, root: Path | str, on_conflict: str = "keep_first", check: bool = True):
+        """The archive at `root`. `check`: refuse an index at another schema version now (a new one is
+        created); the node passes False and upgrades the index at start-up (dicom_node.schema)."""
         if on_conflict not in ("keep_first", "replace"):
             raise ValueError("on_conflict must be 'keep_first' or 'replace'")
         self.root = Path(root).resolve()
@@ -288,9 +232,13 @@ class Archive:
         self._write_lock = threading.Lock()
         # Same SOP Instance UID arriving on two associations at once: serialise per UID (striped locks).
         self._uid_locks = [threading.Lock() for _ in range(64)]
-        conn = self.connect()
-        conn.executescript(SCHEMA)
-        conn.commit()
+        if check:
+            self.check()
+
+    def check(self) -> None:
+        """Raise schema.SchemaError unless the index is at this release's schema version (a new empty
+        index is created at it)."""
+        schema.check(self._conn(), str(self.db_path))
 
     # --- connections -------------------------------------------------------------------------------
     def connect(self) -> sqlite3.Connection:

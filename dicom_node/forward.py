@@ -158,6 +158,40 @@ def tls_context(tls: dict) -> ssl.SSLContext:
     return ctx
 
 
+def scu_ae(cfg: dict):
+    """An AE calling out as this node (its AE title and its [node] timeouts): forwarding, and the county
+    station's Q/R sources."""
+    from pynetdicom import AE
+
+    node = cfg.get("node", {})
+    ae = AE(ae_title=node.get("ae_title", "TPACS"))
+    ae.acse_timeout = node.get("acse_timeout_s", 30)
+    ae.dimse_timeout = node.get("dimse_timeout_s", 60)
+    ae.network_timeout = node.get("network_timeout_s", 60)
+    ae.connection_timeout = node.get("acse_timeout_s", 30)
+    return ae
+
+
+def https_context(ca: str = "") -> ssl.SSLContext:
+    """The client context for https (STOW-RS, and the county station's DICOMweb sources): TLS 1.2 or newer,
+    the system's CAs or the given CA file (a county's private certificate)."""
+    ctx = ssl.create_default_context(cafile=ca or None)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+def http_auth_headers(token: str = "", username: str = "", password: str = "") -> dict[str, str]:
+    """The Authorization header of a DICOMweb peer: bearer token, else basic auth, else none."""
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    if username:
+        import base64
+
+        cred = base64.b64encode(f"{username}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {cred}"}
+    return {}
+
+
 class Forwarder:
     def __init__(self, cfg: dict, archive, clock: Callable[[], float] = time.time):
         self.cfg = cfg
@@ -375,15 +409,7 @@ class Forwarder:
             pending.pop(0)()
 
     def _make_ae(self, dest: Destination):
-        from pynetdicom import AE
-
-        node = self.cfg.get("node", {})
-        ae = AE(ae_title=node.get("ae_title", "TPACS"))
-        ae.acse_timeout = node.get("acse_timeout_s", 30)
-        ae.dimse_timeout = node.get("dimse_timeout_s", 60)
-        ae.network_timeout = node.get("network_timeout_s", 60)
-        ae.connection_timeout = node.get("acse_timeout_s", 30)
-        return ae
+        return scu_ae(self.cfg)
 
     def _request_commitment(self, job: Job, dest: Destination) -> str | None:
         """N-ACTION (push model) for every delivered, not yet committed instance of the study.
@@ -466,10 +492,7 @@ class Forwarder:
             url += "/studies"
         limit = int(self.fcfg.get("stow_batch_mb", 32)) * 1024 * 1024
         timeout = float(self.fcfg.get("http_timeout_s", self.cfg.get("node", {}).get("network_timeout_s", 60)))
-        ctx = None
-        if url.startswith("https://"):
-            ctx = ssl.create_default_context(cafile=dest.ca or None)
-            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx = https_context(dest.ca) if url.startswith("https://") else None
         n_sent, errors, i = 0, [], 0
         while i < len(todo):
             batch, size = [], 0
@@ -487,13 +510,7 @@ class Forwarder:
             parts.append(f"--{boundary}--\r\n".encode())
             headers = {"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
                        "Accept": "application/dicom+json"}
-            if dest.token:
-                headers["Authorization"] = f"Bearer {dest.token}"
-            elif dest.username:
-                import base64
-
-                cred = base64.b64encode(f"{dest.username}:{dest.password}".encode()).decode()
-                headers["Authorization"] = f"Basic {cred}"
+            headers.update(http_auth_headers(dest.token, dest.username, dest.password))
             req = urllib.request.Request(url, data=b"".join(parts), method="POST", headers=headers)
             try:
                 with urllib.request.urlopen(req, timeout=timeout, context=ctx) as resp:

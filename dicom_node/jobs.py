@@ -23,81 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from dicom_node import schema
+
 STATES = ("queued", "sending", "delivered", "failed", "dead")
 ACTIVE = ("queued", "sending", "failed")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS forward_jobs (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    study_uid     TEXT NOT NULL,
-    destination   TEXT NOT NULL,
-    state         TEXT NOT NULL CHECK (state IN ('queued','sending','delivered','failed','dead')),
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    last_error    TEXT NOT NULL DEFAULT '',
-    next_try_at   REAL NOT NULL,
-    created_at    REAL NOT NULL,
-    updated_at    REAL NOT NULL,
-    delivered_at  REAL,
-    n_instances   INTEGER NOT NULL DEFAULT 0,
-    n_delivered   INTEGER NOT NULL DEFAULT 0,
-    reason        TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS forward_jobs_due ON forward_jobs (destination, state, next_try_at);
-CREATE INDEX IF NOT EXISTS forward_jobs_study ON forward_jobs (study_uid, destination);
-CREATE TABLE IF NOT EXISTS forward_deliveries (
-    destination       TEXT NOT NULL,
-    sop_instance_uid  TEXT NOT NULL,
-    study_uid         TEXT NOT NULL,
-    job_id            INTEGER NOT NULL,
-    status            INTEGER NOT NULL,
-    delivered_at      REAL NOT NULL,
-    PRIMARY KEY (destination, sop_instance_uid)
-);
-CREATE INDEX IF NOT EXISTS forward_deliveries_study ON forward_deliveries (study_uid, destination);
-CREATE TABLE IF NOT EXISTS forward_attempts (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id      INTEGER NOT NULL,
-    attempt     INTEGER NOT NULL,
-    started_at  REAL NOT NULL,
-    ended_at    REAL,
-    result      TEXT NOT NULL DEFAULT 'running',   -- running|delivered|failed|interrupted|requeued
-    n_sent      INTEGER NOT NULL DEFAULT 0,
-    error       TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS forward_attempts_job ON forward_attempts (job_id);
-CREATE TABLE IF NOT EXISTS forward_audit (
-    id                INTEGER PRIMARY KEY AUTOINCREMENT,
-    at                REAL NOT NULL,
-    job_id            INTEGER,
-    destination       TEXT NOT NULL,
-    peer              TEXT NOT NULL,          -- AE@host:port or the STOW-RS URL
-    study_uid         TEXT NOT NULL,
-    series_uid        TEXT NOT NULL DEFAULT '',
-    sop_instance_uid  TEXT NOT NULL DEFAULT '',
-    transfer_syntax   TEXT NOT NULL DEFAULT '',
-    status            INTEGER,                -- DIMSE status or HTTP status
-    result            TEXT NOT NULL           -- delivered|warning|duplicate|refused|error
-);
-CREATE INDEX IF NOT EXISTS forward_audit_study ON forward_audit (study_uid);
-CREATE TABLE IF NOT EXISTS forward_commitments (
-    transaction_uid  TEXT PRIMARY KEY,
-    job_id           INTEGER NOT NULL,
-    destination      TEXT NOT NULL,
-    study_uid        TEXT NOT NULL,
-    requested_at     REAL NOT NULL,
-    state            TEXT NOT NULL DEFAULT 'pending',   -- pending|committed|failed|expired
-    reported_at      REAL,
-    n_requested      INTEGER NOT NULL DEFAULT 0,
-    n_committed      INTEGER NOT NULL DEFAULT 0,
-    n_failed         INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS forward_commitment_items (
-    transaction_uid   TEXT NOT NULL,
-    sop_instance_uid  TEXT NOT NULL,
-    PRIMARY KEY (transaction_uid, sop_instance_uid)
-);
-"""
-
 
 @dataclass
 class Job:
@@ -149,11 +78,7 @@ class JobQueue:
         self.cfg = fwd_cfg or {}
         self.clock = clock
         self._local = threading.local()
-        with self._conn() as con:
-            con.executescript(SCHEMA)
-            cols = {r[1] for r in con.execute("PRAGMA table_info(forward_deliveries)")}
-            if "committed_at" not in cols:  # storage commitment came later than the first schema
-                con.execute("ALTER TABLE forward_deliveries ADD COLUMN committed_at REAL")
+        schema.check(self._conn().con, str(self.db_path))  # its tables: dicom_node.schema
 
     # -- connection per thread: sqlite3 objects must not cross threads
     def _conn(self) -> sqlite3.Connection:
@@ -287,6 +212,15 @@ class JobQueue:
             if audit is not None:
                 self._audit(con, job, sop_instance_uid, status, audit, now)
             con.execute("COMMIT")
+
+    def mark_held(self, destination: str, study_uid: str, sop_instance_uids: Iterable[str]) -> None:
+        """Objects that came from `destination` (a report from the county): it holds them already, so
+        forwarding never sends them back (recorded as delivered by no job, status 0)."""
+        now = self.clock()
+        with self._conn() as con:
+            con.executemany("INSERT OR IGNORE INTO forward_deliveries (destination, sop_instance_uid, study_uid, "
+                            "job_id, status, delivered_at) VALUES (?,?,?,0,0,?)",
+                            [(destination, u, study_uid, now) for u in sop_instance_uids])
 
     def audit(self, job: Job, sop_instance_uid: str, status: int | None, audit: dict) -> None:
         with self._conn() as con:

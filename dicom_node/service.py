@@ -30,9 +30,11 @@ from pydicom.uid import (
 )
 from pynetdicom import AE, PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION, evt
 
+from dicom_node import schema
 from dicom_node.archive import Archive, ArchiveError
 from dicom_node.config import storage_path
 from dicom_node.pipeline import Pipeline
+from dicom_node.report_inbox import STATUS_NOT_AUTHORIZED, report_kind
 from dicom_node.stability import StabilityMonitor
 
 log = logging.getLogger("dicom_node.node")
@@ -55,6 +57,7 @@ STORAGE_SOP_CLASSES = {
     "1.2.840.10008.5.1.4.1.1.66.4": "Segmentation",
     "1.2.840.10008.5.1.4.1.1.11.1": "Grayscale Softcopy Presentation State",
     "1.2.840.10008.5.1.4.1.1.88.59": "Key Object Selection Document",
+    "1.2.840.10008.5.1.4.1.1.104.1": "Encapsulated PDF",  # the county's printed report
 }
 # Accept what a modality proposes; the bytes are stored as received, never transcoded.
 TRANSFER_SYNTAXES = [
@@ -148,7 +151,11 @@ class Node:
         self.cfg = cfg
         self.config = cfg
         node = cfg["node"]
-        self.archive = Archive(storage_path(cfg), on_conflict=node.get("on_conflict", "keep_first"))
+        self.archive = Archive(storage_path(cfg), on_conflict=node.get("on_conflict", "keep_first"), check=False)
+        try:  # browsable at once when current (or new); an older index waits for start() to upgrade it
+            self.archive.check()
+        except schema.SchemaError:
+            pass
         self.stable_listeners: list[Callable[[str], None]] = []
         self.ready_listeners: list[Callable[[str], None]] = []
         self.pipeline = Pipeline(self.archive, cfg, self._on_ready)
@@ -160,6 +167,7 @@ class Node:
         self._fsync_pool = ThreadPoolExecutor(max_workers=max(2, int(node.get("max_associations", 10))),
                                               thread_name_prefix="fsync")
         self.server = None
+        self.report_inbox = None  # set by dicom_node.report_pull.attach at start-up
         self._lock_fh = None
         self._running_marker = self.archive.root / "node.running"
 
@@ -255,9 +263,16 @@ class Node:
                 return exc.status
             finally:
                 synced()  # the file is on disk before it is renamed (or removed)
+            # A report the county pushes: only for a study of ours; it does not restart the quiet period.
+            report = self.report_inbox is not None and report_kind(ds) is not None
+            if report and (why := self.report_inbox.refusal(ds)):
+                log.warning("refused %s from %s (%s): 0x%04X %s", sop_uid, calling, address, STATUS_NOT_AUTHORIZED, why)
+                return STATUS_NOT_AUTHORIZED
             result = self.archive.commit_temp(tmp, ds, body, 132 + len(meta) + len(body), ts,
-                                              calling_ae=calling)
+                                              calling_ae=calling, received=not report)
             tmp = None
+            if report:
+                self.report_inbox.record(ds, f"push:{calling}")
             if result.outcome != "stored":
                 log.info("%s from %s: %s", sop_uid, calling, result.outcome)
             return STATUS_SUCCESS
@@ -324,6 +339,13 @@ class Node:
 
     def start(self) -> None:
         self._take_lock()
+        try:  # the node alone upgrades the index, once, under its lock, before anything reads it
+            schema.upgrade(self.archive.db_path)
+            self.archive.check()
+        except schema.SchemaError as exc:
+            self._lock_fh.close()
+            self._lock_fh = None
+            raise NodeError(str(exc)) from exc
         self.archive.clean_tmp()
         if self._running_marker.exists():
             log.warning("the previous node run did not stop cleanly; checking the archive for unindexed files")
@@ -347,6 +369,9 @@ class Node:
             forward = None
         if forward is not None:
             forward.attach(self)
+        from dicom_node import report_pull
+
+        report_pull.attach(self)
         try:
             self.server = self.ae.start_server(address, block=False, evt_handlers=handlers)
         except OSError as exc:
@@ -365,6 +390,9 @@ class Node:
         self._fsync_pool.shutdown(wait=True)
         self.stability.stop()
         self.pipeline.stop()
+        puller = getattr(self, "report_puller", None)
+        if puller is not None:
+            puller.stop()
         fw = getattr(self, "forwarder", None)
         if fw is not None and hasattr(fw, "stop"):
             try:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(dcmtk orthanc orthanc-dicomweb dicom3tools xvfb xauth libxcb-cursor0 libxkbcommon-x11-0
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1
-  libegl1 libgl1 libgl1-mesa-dri libfontconfig1 libdbus-1-3 fonts-noto-cjk openssl)
+  libegl1 libgl1 libgl1-mesa-dri libfontconfig1 libdbus-1-3 fonts-noto-cjk openssl poppler-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

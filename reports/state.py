@@ -20,7 +20,14 @@ REPORT_CONCEPT = ("18748-4", "LN", "Diagnostic Imaging Report")
 STATES = ("unread", "claimed", "preliminary", "final", "amended")
 
 
+ENCAPSULATED_DOCUMENT_PREFIX = "1.2.840.10008.5.1.4.1.1.104."
+
+
 def is_report(ds) -> bool:
+    """A report SR. The printed report (an Encapsulated PDF with the same document title) is not one: it
+    carries no completion flag and must not count as a version of the report."""
+    if str(ds.get("SOPClassUID", "")).startswith(ENCAPSULATED_DOCUMENT_PREFIX) or str(ds.get("Modality", "")) == "DOC":
+        return False
     seq = ds.get("ConceptNameCodeSequence") or []
     if not seq:
         return False
@@ -33,7 +40,8 @@ def is_verified(ds) -> bool:
             and str(ds.get("CompletionFlag", "")).upper() == "COMPLETE")
 
 
-def _when(ds) -> tuple[str, str, int]:
+def signed_order(ds) -> tuple[str, str, int]:
+    """Sort key of report versions: content date and time, then instance number."""
     n = ds.get("InstanceNumber")
     try:
         num = int(n) if n not in (None, "") else 0
@@ -52,7 +60,7 @@ class ReportState:
 
 def study_report_state(headers: Iterable) -> ReportState:
     """The state of one study from the headers of its SR instances (non-reports are ignored)."""
-    reports = sorted((ds for ds in headers if is_report(ds)), key=_when)
+    reports = sorted((ds for ds in headers if is_report(ds)), key=signed_order)
     if not reports:
         return ReportState("unread")
     newest = reports[-1]

@@ -46,10 +46,11 @@ class OrthancProc:
     proc: subprocess.Popen | None = None
     log_path: Path = field(default=None)  # type: ignore[assignment]
     auth: tuple[str, str] | None = None   # (user, password) when Orthanc's HTTP side needs a login
+    https_ca: Path | None = None          # Orthanc's HTTP side speaks HTTPS with a certificate of this CA
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"{'https' if self.https_ca else 'http'}://127.0.0.1:{self.http_port}"
 
     def rest(self, path: str, method: str = "GET", data: bytes | None = None,
              headers: dict | None = None, timeout: float = 30):
@@ -60,7 +61,12 @@ class OrthancProc:
 
             headers["Authorization"] = "Basic " + base64.b64encode(":".join(self.auth).encode()).decode()
         req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        ctx = None
+        if self.https_ca:
+            import ssl
+
+            ctx = ssl.create_default_context(cafile=str(self.https_ca))
+        with urllib.request.urlopen(req, timeout=timeout, context=ctx) as resp:
             body = resp.read()
             if "json" in (resp.headers.get("Content-Type") or ""):
                 return json.loads(body)
@@ -113,8 +119,13 @@ class OrthancProc:
 
 @contextlib.contextmanager
 def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = None, aet: str = "COUNTY",
-                    extra: dict | None = None):
+                    extra: dict | None = None, https: dict | None = None):
     """A real Orthanc on free loopback ports.
+
+    https: {"cert": server certificate PEM, "key": its key PEM, "ca": the CA that signed it}: the REST
+    and DICOMweb side is reached over HTTPS only, through a TLS-terminating front end (as nginx stands in
+    front of a county's Orthanc); Orthanc's own HTTP port then only listens on loopback behind it.
+    (Orthanc's built-in "SslEnabled" of Debian's 1.10.1 crashes on its first HTTPS request here.)
 
     tls: {"cert": server certificate PEM, "key": its private key PEM, "trusted": PEM of the CA(s) /
     certificates a client must present, "require_client_cert": bool (default True)}.
@@ -168,10 +179,68 @@ def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = N
                     http_port=cfg["HttpPort"], aet=aet, log_path=folder / "orthanc.log",
                     auth=next(iter(users.items())) if users else None)
     o.start()
+    proxy = None
     try:
+        if https:
+            proxy = TlsFrontEnd(https["cert"], https["key"], o.http_port)
+            o.https_ca, o.http_port = Path(https["ca"]), proxy.port
         yield o
     finally:
+        if proxy is not None:
+            proxy.close()
         o.stop(kill=True)  # its storage is thrown away; a clean stop takes Orthanc ~3 s
+
+
+class TlsFrontEnd:
+    """HTTPS on a free loopback port, forwarded as plain HTTP to `backend_port` (TLS 1.2+)."""
+
+    def __init__(self, cert: Path, key: Path, backend_port: int):
+        import ssl
+        import threading
+
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.ctx.load_cert_chain(str(cert), str(key))
+        self.backend = backend_port
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self._threading = threading
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self._threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn) -> None:
+        try:
+            tls = self.ctx.wrap_socket(conn, server_side=True)
+            back = socket.create_connection(("127.0.0.1", self.backend))
+        except OSError:
+            conn.close()
+            return
+
+        def pump(src, dst):
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        self._threading.Thread(target=pump, args=(back, tls), daemon=True).start()
+        pump(tls, back)
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 def _openssl(*args: str, cwd: Path) -> None:

@@ -69,7 +69,9 @@ def build_window(cfg: dict, path: Path | str | None = None, start_node: bool = T
     from viewer.main_window import MainWindow
 
     cfg = copy.deepcopy(cfg)
-    embedded = bool(cfg.get("viewer", {}).get("embedded_node", True)) and start_node
+    # the county reading station fetches from the county PACS; it runs no receiving node of its own
+    embedded = bool(cfg.get("viewer", {}).get("embedded_node", True)) and start_node \
+        and cfg.get("viewer", {}).get("role", "township") != "county"
     if path is not None:
         path = Path(path)
         if not path.exists():
@@ -94,6 +96,8 @@ def build_window(cfg: dict, path: Path | str | None = None, start_node: bool = T
 
 
 def _ready(win) -> bool:
+    if win.county is not None and win.series is None and win.county._busy:
+        return False  # the worklist's first refresh is still running
     if win.series is None and win.folder is None:
         return True  # the browser: its first query ran synchronously
     return bool(win.load_error) or win.reading.is_loaded()

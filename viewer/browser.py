@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -14,7 +14,7 @@ from viewer.logic.worklist import (STATUS_FILTERS, IndexWatch, StudyFilter, Stud
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("patient", "patient_id", "sex_age", "date", "modality", "description", "images", "ai", "forward")
+COLUMNS = ("patient", "patient_id", "sex_age", "date", "modality", "description", "images", "ai", "forward", "report")
 MODALITY_CHOICES = ("", "CT", "DX", "CR", "DR", "MR", "US", "MG")
 
 
@@ -30,7 +30,7 @@ class StudyTableModel(QAbstractTableModel):
     def header_text(self, col: int) -> str:
         return (self.tr("Patient"), self.tr("Patient ID"), self.tr("Sex/Age"), self.tr("Date"),
                 self.tr("Modality"), self.tr("Description"), self.tr("Images"), self.tr("AI"),
-                self.tr("Forwarding"))[col]
+                self.tr("Forwarding"), self.tr("Report"))[col]
 
     def sex_age_text(self, row: StudyRow) -> str:
         sex = {"M": self.tr("M"), "F": self.tr("F"), "O": self.tr("O")}.get(row.sex, "")
@@ -53,6 +53,13 @@ class StudyTableModel(QAbstractTableModel):
         return {"queued": self.tr("queued"), "sending": self.tr("sending"), "sent": self.tr("sent"),
                 "failed": self.tr("failed")}.get(s, s)
 
+    def report_text(self, row: StudyRow) -> str:
+        """none / preliminary / final / amended / critical (a critical result outranks its state)."""
+        if row.report_critical:
+            return self.tr("critical")
+        return {"preliminary": self.tr("preliminary"), "final": self.tr("final"),
+                "amended": self.tr("amended")}.get(row.report_state, self.tr("none"))
+
     def cell_text(self, row: StudyRow, col: int) -> str:
         key = COLUMNS[col]
         if key == "patient":
@@ -71,6 +78,8 @@ class StudyTableModel(QAbstractTableModel):
             return str(row.images)
         if key == "ai":
             return self.ai_text(row)
+        if key == "report":
+            return self.report_text(row)
         return self.forward_text(row)
 
     # --- Qt model
@@ -97,6 +106,16 @@ class StudyTableModel(QAbstractTableModel):
                 return row.ai_detail
             if key == "forward" and row.forward_detail:
                 return row.forward_detail
+            if key == "report" and row.report_critical:
+                return self.tr("Critical result; the report is %1").replace(
+                    "%1", {"preliminary": self.tr("preliminary"), "final": self.tr("final"),
+                           "amended": self.tr("amended")}.get(row.report_state, row.report_state))
+        if role == Qt.ItemDataRole.ForegroundRole and key == "report" and row.report_critical:
+            return QBrush(QColor(200, 30, 30))
+        if role == Qt.ItemDataRole.FontRole and key == "report" and row.report_critical:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole:
             if (key == "ai" and row.ai_state == "failed") or (key == "forward" and row.forward_state == "failed"):
                 return QBrush(QColor(200, 30, 30))
@@ -134,6 +153,7 @@ class BrowserWidget(QWidget):
     """Search bar + study table. `study_activated(study_uid)` on double-click or Enter."""
 
     study_activated = Signal(str)
+    report_requested = Signal(str)  # the 报告 cell of a study with a report was double-clicked
     refreshed = Signal(int)  # number of rows shown
 
     def __init__(self, archive=None, cfg: dict | None = None, parent=None):
@@ -291,15 +311,31 @@ class BrowserWidget(QWidget):
         self._last_key = key
         selected = self.selected_study()
         rows = [study_row(r, self._images(r), receiving_within_s=self.receiving_window_s) for r in recs]
+        self._report_states(rows)
         if self.model.set_rows(rows) and recs:
             self.table.resizeColumnsToContents()
         elif recs:  # only states changed: the two state columns may need room for their new words
-            for key in ("ai", "forward"):
+            for key in ("ai", "forward", "report"):
                 self.table.resizeColumnToContents(COLUMNS.index(key))
         if selected:
             self.select_study(selected)
         self._update_count()
         self.refreshed.emit(len(recs))
+
+    def _report_states(self, rows: list[StudyRow]) -> None:
+        """The 报告 column: the newest report that came home for each study (dicom_node.report_inbox)."""
+        from dicom_node.report_inbox import ReportInbox
+
+        inbox = getattr(self, "_inbox", None)
+        if inbox is None or inbox.archive is not self.archive:
+            inbox = self._inbox = ReportInbox(self.archive, {})
+        try:
+            states = inbox.study_states()
+        except Exception as exc:  # noqa: BLE001 - an index without the reports table (older release)
+            log.debug("report states: %s", exc)
+            return
+        for row in rows:
+            row.report_state, row.report_critical = states.get(row.study_uid, ("", False))
 
     def _images(self, rec) -> int | None:
         """Image count without our SR/SEG/GSPS; cached until the study's instance count changes."""
@@ -327,6 +363,9 @@ class BrowserWidget(QWidget):
         return False
 
     def _activated(self, index) -> None:
+        if index.isValid() and COLUMNS[index.column()] == "report" and self.model.rows[index.row()].report_state:
+            self.report_requested.emit(self.model.rows[index.row()].study_uid)
+            return
         if index.isValid():
             self.study_activated.emit(self.model.rows[index.row()].study_uid)
 

@@ -53,6 +53,27 @@ def _cmd_jobs(args: argparse.Namespace) -> int:
     return jobs_main(cfg, args.action, args.job_id)
 
 
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from dicom_node.config import load_config
+    from reports.cli import reports_main
+
+    return reports_main(load_config(args.config), as_json=args.json)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dicom_node.config import load_config
+    from reports.cli import report_main
+
+    return report_main(load_config(args.config), args.study_uid, args.report_json)
+
+
+def _cmd_worklist(args: argparse.Namespace) -> int:
+    from county.cli import worklist_main
+    from dicom_node.config import load_config
+
+    return worklist_main(load_config(args.config), as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpacs", description="township-pacs: DICOM node, AI pre-annotation and viewer")
     p.add_argument("--version", action="version", version=f"tpacs {__version__}")
@@ -99,6 +120,22 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     j.add_argument("job_id", nargs="?", type=int)
     j.set_defaults(func=_cmd_jobs)
+
+    r = sub.add_parser("report", help="file a report for a study on the county PACS, as the editor would")
+    r.add_argument("study_uid")
+    r.add_argument("--from", dest="report_json", type=Path, required=True, help="REPORT.json (DESIGN.md)")
+    r.add_argument("--config", type=Path)
+    r.set_defaults(func=_cmd_report)
+
+    rs = sub.add_parser("reports", help="the reports received from the county (township)")
+    rs.add_argument("--config", type=Path)
+    rs.add_argument("--json", action="store_true", help="print JSON (DESIGN.md)")
+    rs.set_defaults(func=_cmd_reports)
+
+    w = sub.add_parser("worklist", help="the county worklist (county reading station), in reading order")
+    w.add_argument("--config", type=Path)
+    w.add_argument("--json", action="store_true", help="JSON: {\"studies\": [...]} (UTF-8, ISO 8601 times)")
+    w.set_defaults(func=_cmd_worklist)
     return p
 
 
@@ -112,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a clear one-line error for the user; details with -v
         from dicom_node.config import ConfigError
+        from dicom_node.schema import SchemaError
 
-        if isinstance(exc, (ConfigError, FileNotFoundError, ValueError)) and not args.verbose:
+        if isinstance(exc, (ConfigError, SchemaError, FileNotFoundError, ValueError)) and not args.verbose:
             print(f"tpacs: error: {exc}", file=sys.stderr)
             return 2
         raise

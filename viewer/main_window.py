@@ -126,10 +126,23 @@ class MainWindow(QMainWindow):
         self.split.setStretchFactor(0, 4)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([1000, 440])
+        self.report_editor = None  # the county station writes reports beside the images
+        if self.vcfg.get("role", "township") == "county":
+            from reports.editor import ReportEditor
+            from viewer.report_editor import ReportEditorWidget
+
+            self.report_editor = ReportEditorWidget(ReportEditor(cfg, deliver=self._deliver_report))
+            self.split.addWidget(self.report_editor)
+            self.split.setSizes([900, 380, 520])
         self.tabs = QTabWidget()
         self.tabs.addTab(self.browser, "")
         self.tabs.addTab(self.split, "")
         self.setCentralWidget(self.tabs)
+        self.county = None  # the worklist panel in the county role (viewer/county_role.py)
+        if self.vcfg.get("role") == "county":
+            from viewer.county_role import attach_county
+
+            attach_county(self)
 
         self.node_label = QLabel()
         self.progress = QProgressBar()
@@ -141,6 +154,9 @@ class MainWindow(QMainWindow):
         self._node_start_done.connect(self._node_started, Qt.ConnectionType.QueuedConnection)
         self._build_menus()
         self.browser.study_activated.connect(self._activate_study)
+        self.browser.report_requested.connect(self.show_report)
+        self.report_notifier = None
+        self._watch_reports()
         self.reading.progress.connect(self._progress)
         self.reading.loaded.connect(self._loaded)
         self.reading.load_failed.connect(self._load_failed)
@@ -164,7 +180,9 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.show_settings)
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
-        for a in (self.open_action, self.settings_action, self.quit_action):
+        self.turnaround_action = QAction(self)
+        self.turnaround_action.triggered.connect(lambda: self.export_turnaround())
+        for a in (self.open_action, self.settings_action, self.turnaround_action, self.quit_action):
             self.file_menu.addAction(a)
         self.lang_menu = mb.addMenu("")
         self.lang_group = QActionGroup(self)
@@ -178,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("township-pacs workstation"))
-        self.tabs.setTabText(0, self.tr("Studies"))
+        self.tabs.setTabText(0, self.tr("Worklist") if self.county is not None else self.tr("Studies"))
         self.tabs.setTabText(1, self.tr("Reading"))
         self.series_label.setText(self.tr("Series:"))
         if self.content is not None:
@@ -189,6 +207,7 @@ class MainWindow(QMainWindow):
         self.open_action.setText(self.tr("&Open folder…"))
         self.settings_action.setText(self.tr("&Settings…"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.turnaround_action.setText(self.tr("Export report &turnaround (CSV)…"))
         self.lang_menu.setTitle(self.tr("&Language"))
         lang = current_language()
         if lang in self.lang_actions:
@@ -281,6 +300,9 @@ class MainWindow(QMainWindow):
 
     def node_status_text(self) -> str:
         n = self.cfg["node"]
+        if self.county is not None:
+            return self.tr("County reading station %1 — PACS: %2").replace("%1", n["ae_title"]).replace(
+                "%2", ", ".join(s.peer for s in self.county.worklist.sources))
         if self.node is not None:
             return self.tr("Receiving as %1 on port %2").replace("%1", n["ae_title"]).replace("%2", str(n["port"]))
         if self._starting is not None:
@@ -322,6 +344,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.browser.timer.stop()
+        if self.county is not None:
+            self.county.shutdown()
         self.stop_node()
         super().closeEvent(event)
 
@@ -329,6 +353,91 @@ class MainWindow(QMainWindow):
     def set_archive(self, archive) -> None:
         self.archive = archive
         self.browser.set_archive(archive)
+        self._watch_reports()
+
+    # ------------------------------------------------------------------------------------ reports
+    def _watch_reports(self) -> None:
+        """At the township: tell the user when a report comes home (viewer.report_view.ReportNotifier)."""
+        if self.report_notifier is not None:
+            self.report_notifier.timer.stop()
+            self.report_notifier = None
+        if self.archive is not None and self.vcfg.get("role", "township") == "township":
+            from viewer.report_view import ReportNotifier
+
+            self.report_notifier = ReportNotifier(self.archive, float(self.vcfg.get("browser_poll_s", 2.0)), self)
+            self.report_notifier.arrived.connect(self.reports_arrived)
+
+    def reports_arrived(self, rows: list) -> None:
+        """Critical first and loudly (a red box that stays until read), the rest in the status bar."""
+        from reports.study import person_name
+
+        critical = [r for r in rows if r.critical]
+        for r in critical:
+            box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Critical result"),
+                              self.tr("Critical result in the report of %1: open the report now.")
+                              .replace("%1", person_name(r.patient_name) or r.study_uid), QMessageBox.StandardButton.Ok,
+                              self)
+            box.setStyleSheet("QLabel { color: rgb(200, 30, 30); font-weight: bold; font-size: 16px; }")
+            box.setModal(False)
+            box.show()
+            self.critical_box = box
+        names = ", ".join(person_name(r.patient_name) or r.study_uid for r in rows)
+        self.statusBar().showMessage(self.tr("Report received: %1").replace("%1", names), 60_000)
+        self.browser.refresh()
+
+    def show_report(self, study_uid: str):
+        """The study's newest report with its key images, to read and print."""
+        from viewer.report_view import ReportViewDialog
+
+        try:
+            dlg = ReportViewDialog(self.archive, study_uid, self)
+        except (LookupError, OSError) as exc:
+            self._show_error(str(exc))
+            return None
+        dlg.show()
+        return dlg
+
+    def export_turnaround(self, path: str | None = None) -> Path | None:
+        """Median / 90th percentile from arrival to final per township and exam, and the overdue list."""
+        from reports.turnaround import turnaround_csv
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report turnaround"), "turnaround.csv",
+                                                  "CSV (*.csv)")
+            if not path:
+                return None
+        try:
+            text = turnaround_csv(self.cfg, self.archive)
+        except Exception as exc:  # noqa: BLE001 - the PACS unreachable, no archive: say so
+            self._show_error(self.tr("Cannot compute the turnaround: %1").replace("%1", str(exc)))
+            return None
+        Path(path).write_text(text, encoding="utf-8-sig")  # with BOM: Excel opens Chinese names right
+        self.statusBar().showMessage(self.tr("Turnaround written to %1").replace("%1", str(path)), 15_000)
+        return Path(path)
+
+    def _deliver_report(self, filed) -> None:
+        """The county station stores a signed report on the PACS that holds the study."""
+        from dicom_node.sources import sources_from_config
+        from reports.delivery import DeliveryError, deliver, source_holding
+
+        sources = sources_from_config(self.cfg)
+        try:
+            src = source_holding(sources, str(filed.sr.StudyInstanceUID))
+            if src is None:
+                raise DeliveryError(self.tr("No county PACS in the settings holds this study"))
+            deliver(filed, src, self.cfg)
+        finally:
+            for s in sources:
+                s.close()
+
+    def _open_report(self, content: StudyContent) -> None:
+        from reports.study import StudyContext
+
+        files = [f for s in content.image_series for f in s.files] + list(content.sr_files)
+        try:
+            self.report_editor.open_study(StudyContext.from_files(files))
+        except (ValueError, OSError) as exc:
+            self._show_error(self.tr("Cannot start the report: %1").replace("%1", str(exc)))
 
     def open_study(self, study_uid: str) -> bool:
         if self.archive is None:
@@ -373,6 +482,8 @@ class MainWindow(QMainWindow):
             self.panel.set_review(None, reviewable=False)
         self._fill_series_combo()
         self._load_series(series)
+        if self.report_editor is not None:
+            self._open_report(content)
         if content.bad_files:
             self._bad_files(content.bad_files)
         self.study_opened.emit(label)
@@ -409,7 +520,12 @@ class MainWindow(QMainWindow):
             self._load_series(chosen)  # findings are in patient mm: they still show on another series
 
     def confirm_discard(self) -> bool:
-        """Before another study replaces an unsaved review: ask, so no decision is lost by a stray click."""
+        """Before another study replaces an unsaved review or report: ask, so nothing is lost by a stray click."""
+        if self.report_editor is not None and self.report_editor.editor.dirty:
+            box = QMessageBox.question(self, self.tr("Unsigned report"),
+                                       self.tr("The report has not been signed. Discard it?"))
+            if box != QMessageBox.StandardButton.Yes:
+                return False
         if self.review is None or not self.review.dirty:
             return True
         box = QMessageBox.question(self, self.tr("Unsaved review"),

@@ -1,7 +1,8 @@
 """Settings: node AE title/port, allowed peers, the county destination, model and device, language.
 
 Everything is validated before anything is written; invalid input shows what is wrong and saves nothing.
-Saved with dicom_node.config.save_config (validated again there) to the user's config file.
+Saved with dicom_node.config.save_changes: only what was changed goes into the user's config file (the
+rest keeps following the defaults), validated again there, and the file is readable by the user alone.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QVBoxLayout)
 
-from dicom_node.config import ConfigError, save_config, user_config_path, validate_config
+from dicom_node.config import ConfigError, save_changes, user_config_path, validate_config
 from viewer.i18n import LANGUAGES, normalize_language
 from viewer.logic.review import ReviewError, check_reviewer
 
@@ -23,6 +24,7 @@ def _arg(text: str, value) -> str:
 
 COUNTY = "county"  # name of the destination this dialog edits in cfg["forwarding"]["destinations"]
 DEVICES = ("auto", "cpu", "cuda")
+ROLES = ("township", "county")
 
 
 def check_ae(value: str, what: str) -> list[str]:
@@ -160,6 +162,8 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
     new.setdefault("viewer", {})["language"] = normalize_language(form.get("language"))
     if "reviewer" in form:
         new["viewer"]["reviewer"] = reviewer
+    if form.get("role") in ROLES:  # township workstation or county reading station (takes effect on restart)
+        new["viewer"]["role"] = form["role"]
     try:
         validate_config(new)
         from dicom_node.forward import parse_destinations, parse_rules
@@ -229,6 +233,11 @@ class SettingsDialog(QDialog):
         self.ui_form = QFormLayout(self.ui_box)
         self.ui_form.addRow(QLabel(), self.language)
         self.ui_form.addRow(QLabel(), self.reviewer)
+        self.role = QComboBox()
+        for r in ROLES:
+            self.role.addItem(r, r)
+        self.role.setCurrentIndex(max(0, self.role.findData(cfg.get("viewer", {}).get("role", "township"))))
+        self.ui_form.addRow(QLabel(), self.role)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -254,7 +263,7 @@ class SettingsDialog(QDialog):
                   (self.county_form, 0, self.tr("AE title:")), (self.county_form, 1, self.tr("Host:")),
                   (self.county_form, 2, self.tr("Port:")), (self.ai_form, 0, self.tr("Model folder:")),
                   (self.ai_form, 1, self.tr("Device:")), (self.ui_form, 0, self.tr("Language:")),
-                  (self.ui_form, 1, self.tr("Reviewer's name:"))]
+                  (self.ui_form, 1, self.tr("Reviewer's name:")), (self.ui_form, 2, self.tr("Role:"))]
         for form, row, text in labels:
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if item is not None and item.widget() is not None:
@@ -265,6 +274,10 @@ class SettingsDialog(QDialog):
         device_names = {"auto": self.tr("automatic (GPU when there is one)"), "cpu": "CPU", "cuda": "GPU (CUDA)"}
         for i in range(self.device.count()):
             self.device.setItemText(i, device_names.get(self.device.itemData(i), self.device.itemData(i)))
+        role_names = {"township": self.tr("township workstation"),
+                      "county": self.tr("county reading station (restart to switch)")}
+        for i in range(self.role.count()):
+            self.role.setItemText(i, role_names.get(self.role.itemData(i), self.role.itemData(i)))
         self._update_warning()
 
     def _update_warning(self) -> None:
@@ -283,7 +296,7 @@ class SettingsDialog(QDialog):
                 "county_ae": self.county_ae.text(), "county_host": self.county_host.text(),
                 "county_port": self.county_port.text(), "model": self.model.text(),
                 "device": self.device.currentData(), "language": self.language.currentData(),
-                "reviewer": self.reviewer.text()}
+                "reviewer": self.reviewer.text(), "role": self.role.currentData()}
 
     def try_save(self) -> bool:
         """Validate and write; False (nothing written) with `last_errors` set when the input is invalid."""
@@ -292,7 +305,7 @@ class SettingsDialog(QDialog):
         if errors:
             return False
         try:
-            save_config(new, self.save_path)
+            save_changes(self.cfg, new, self.save_path)
         except (ConfigError, OSError) as exc:
             self.last_errors = [str(exc)]
             return False

@@ -88,6 +88,133 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <source>name or ID</source>
+        <translation>name or ID</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>Search:</translation>
+    </message>
+    <message>
+        <source>Township:</source>
+        <translation>Township:</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>State:</translation>
+    </message>
+    <message>
+        <source>Modality:</source>
+        <translation>Modality:</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>to read</source>
+        <translation>to read</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>unread</translation>
+    </message>
+    <message>
+        <source>being read</source>
+        <translation>being read</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <source>Examined:</source>
+        <translation>Examined:</translation>
+    </message>
+    <message>
+        <source>any day</source>
+        <translation>any day</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <source>last 2 days</source>
+        <translation>last 2 days</translation>
+    </message>
+    <message>
+        <source>last 7 days</source>
+        <translation>last 7 days</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI-detected, for reference only</translation>
+    </message>
+    <message>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation>Double-click a study to fetch and read it.</translation>
+    </message>
+    <message>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation>%1 studies shown, %2 to read, %3 overdue</translation>
+    </message>
+    <message>
+        <source>not reachable: %1</source>
+        <translation>not reachable: %1</translation>
+    </message>
+    <message>
+        <source>Worklist not refreshed: %1</source>
+        <translation>Worklist not refreshed: %1</translation>
+    </message>
+    <message>
+        <source>Being read</source>
+        <translation>Being read</translation>
+    </message>
+    <message>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation>%1 is already reading this study at %2. Open it anyway, without claiming it?</translation>
+    </message>
+    <message>
+        <source>Could not claim the study: %1</source>
+        <translation>Could not claim the study: %1</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>Fetching…</translation>
+    </message>
+    <message>
+        <source>Fetching %1 of %2 images…</source>
+        <translation>Fetching %1 of %2 images…</translation>
+    </message>
+    <message>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation>Fetch failed (what arrived is kept; try again): %1</translation>
+    </message>
+    <message>
+        <source>Fetch failed</source>
+        <translation>Fetch failed</translation>
+    </message>
+    <message>
+        <source>Fetched; opening.</source>
+        <translation>Fetched; opening.</translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <source>AI findings</source>
@@ -98,16 +225,8 @@
         <translation>#</translation>
     </message>
     <message>
-        <source>Size (mm)</source>
-        <translation type="vanished">Size (mm)</translation>
-    </message>
-    <message>
         <source>Kind</source>
         <translation>Kind</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation type="vanished">Score</translation>
     </message>
     <message>
         <source>Long/mean (mm)</source>
@@ -277,6 +396,10 @@
         <translation>Studies</translation>
     </message>
     <message>
+        <source>Worklist</source>
+        <translation>Worklist</translation>
+    </message>
+    <message>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
@@ -301,8 +424,16 @@
         <translation>&amp;Quit</translation>
     </message>
     <message>
+        <source>Export report &amp;turnaround (CSV)…</source>
+        <translation>Export report &amp;turnaround (CSV)…</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation>County reading station %1 — PACS: %2</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -337,6 +468,38 @@
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <source>Critical result in the report of %1: open the report now.</source>
+        <translation>Critical result in the report of %1: open the report now.</translation>
+    </message>
+    <message>
+        <source>Report received: %1</source>
+        <translation>Report received: %1</translation>
+    </message>
+    <message>
+        <source>Export report turnaround</source>
+        <translation>Export report turnaround</translation>
+    </message>
+    <message>
+        <source>Cannot compute the turnaround: %1</source>
+        <translation>Cannot compute the turnaround: %1</translation>
+    </message>
+    <message>
+        <source>Turnaround written to %1</source>
+        <translation>Turnaround written to %1</translation>
+    </message>
+    <message>
+        <source>No county PACS in the settings holds this study</source>
+        <translation>No county PACS in the settings holds this study</translation>
+    </message>
+    <message>
+        <source>Cannot start the report: %1</source>
+        <translation>Cannot start the report: %1</translation>
+    </message>
+    <message>
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
@@ -347,6 +510,14 @@
     <message>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
+    </message>
+    <message>
+        <source>Unsigned report</source>
+        <translation>Unsigned report</translation>
+    </message>
+    <message>
+        <source>The report has not been signed. Discard it?</source>
+        <translation>The report has not been signed. Discard it?</translation>
     </message>
     <message>
         <source>The review has not been saved. Discard it?</source>
@@ -544,6 +715,272 @@
     </message>
 </context>
 <context>
+    <name>ReportEditorWidget</name>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>Impression</source>
+        <translation>Impression</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>Recommendation</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>Preliminary</source>
+        <translation>Preliminary</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <source>Amended</source>
+        <translation>Amended</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <source>Normal findings</source>
+        <translation>Normal findings</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Long axis (mm)</source>
+        <translation>Long axis (mm)</translation>
+    </message>
+    <message>
+        <source>Mean (mm)</source>
+        <translation>Mean (mm)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Phrases</source>
+        <translation>Phrases</translation>
+    </message>
+    <message>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>Who was told</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>By telephone</source>
+        <translation>By telephone</translation>
+    </message>
+    <message>
+        <source>In person</source>
+        <translation>In person</translation>
+    </message>
+    <message>
+        <source>Hospital information system</source>
+        <translation>Hospital information system</translation>
+    </message>
+    <message>
+        <source>Reporting doctor</source>
+        <translation>Reporting doctor</translation>
+    </message>
+    <message>
+        <source>Verifying doctor</source>
+        <translation>Verifying doctor</translation>
+    </message>
+    <message>
+        <source>Submit preliminary</source>
+        <translation>Submit preliminary</translation>
+    </message>
+    <message>
+        <source>Verify and release</source>
+        <translation>Verify and release</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <source>Keep the selected text as a phrase</source>
+        <translation>Keep the selected text as a phrase</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>%1 report released at %2</source>
+        <translation>%1 report released at %2</translation>
+    </message>
+    <message>
+        <source>Enter the reporting doctor.</source>
+        <translation>Enter the reporting doctor.</translation>
+    </message>
+    <message>
+        <source>A final report needs the verifying doctor.</source>
+        <translation>A final report needs the verifying doctor.</translation>
+    </message>
+    <message>
+        <source>The verifying doctor must be another doctor than the reporting doctor.</source>
+        <translation>The verifying doctor must be another doctor than the reporting doctor.</translation>
+    </message>
+    <message>
+        <source>A critical result cannot be released before the report records who was told, how and when.</source>
+        <translation>A critical result cannot be released before the report records who was told, how and when.</translation>
+    </message>
+    <message>
+        <source>Findings and impression must not be empty.</source>
+        <translation>Findings and impression must not be empty.</translation>
+    </message>
+    <message>
+        <source>Sent to the county PACS</source>
+        <translation>Sent to the county PACS</translation>
+    </message>
+</context>
+<context>
+    <name>ReportViewDialog</name>
+    <message>
+        <source>Preliminary report (not verified)</source>
+        <translation>Preliminary report (not verified)</translation>
+    </message>
+    <message>
+        <source>Final report</source>
+        <translation>Final report</translation>
+    </message>
+    <message>
+        <source>Amended report</source>
+        <translation>Amended report</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>Patient ID</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Critical result</source>
+        <translation>Critical result</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>Who was told</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Key images</source>
+        <translation>Key images</translation>
+    </message>
+    <message>
+        <source>Reporting doctor</source>
+        <translation>Reporting doctor</translation>
+    </message>
+    <message>
+        <source>Verifying doctor</source>
+        <translation>Verifying doctor</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>Impression</source>
+        <translation>Impression</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>Recommendation</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Critical result: act on it now</source>
+        <translation>Critical result: act on it now</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>%1: the AE title is empty</source>
@@ -668,6 +1105,10 @@
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
+        <source>Role:</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
         <source>empty: the model shipped with township-pacs</source>
         <translation>empty: the model shipped with township-pacs</translation>
     </message>
@@ -682,6 +1123,14 @@
     <message>
         <source>automatic (GPU when there is one)</source>
         <translation>automatic (GPU when there is one)</translation>
+    </message>
+    <message>
+        <source>township workstation</source>
+        <translation>township workstation</translation>
+    </message>
+    <message>
+        <source>county reading station (restart to switch)</source>
+        <translation>county reading station (restart to switch)</translation>
     </message>
     <message>
         <source>Any device on the network may send studies: list the allowed peers.</source>
@@ -739,6 +1188,10 @@
         <translation>Forwarding</translation>
     </message>
     <message>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
         <source>M</source>
         <translation>M</translation>
     </message>
@@ -793,6 +1246,137 @@
     <message>
         <source>sent</source>
         <translation>sent</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critical</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Critical result; the report is %1</source>
+        <translation>Critical result; the report is %1</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Sex/Age</source>
+        <translation>Sex/Age</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>Waited</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <source>being read by %1</source>
+        <translation>being read by %1</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>unread</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>preliminary</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>final</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>amended</translation>
+    </message>
+    <message>
+        <source>no nodules</source>
+        <translation>no nodules</translation>
+    </message>
+    <message>
+        <source>mass</source>
+        <translation>mass</translation>
+    </message>
+    <message>
+        <source>%1 findings, highest %2</source>
+        <translation>%1 findings, highest %2</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <source>%1 y</source>
+        <translation>%1 y</translation>
+    </message>
+    <message>
+        <source>(overdue %1)</source>
+        <translation>(overdue %1)</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI-detected, for reference only</translation>
     </message>
 </context>
 <context>

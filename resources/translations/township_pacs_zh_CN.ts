@@ -88,6 +88,133 @@
     </message>
 </context>
 <context>
+    <name>CountyPanel</name>
+    <message>
+        <source>name or ID</source>
+        <translation>姓名或编号</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>Township:</source>
+        <translation>乡镇：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Modality:</source>
+        <translation>检查类型：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>to read</source>
+        <translation>待阅</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <source>being read</source>
+        <translation>阅片中</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <source>Examined:</source>
+        <translation>检查日期：</translation>
+    </message>
+    <message>
+        <source>any day</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>last 2 days</source>
+        <translation>近 2 天</translation>
+    </message>
+    <message>
+        <source>last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
+    </message>
+    <message>
+        <source>Double-click a study to fetch and read it.</source>
+        <translation>双击检查即可获取并阅片。</translation>
+    </message>
+    <message>
+        <source>%1 studies shown, %2 to read, %3 overdue</source>
+        <translation>显示 %1 个检查，待阅 %2 个，超时 %3 个</translation>
+    </message>
+    <message>
+        <source>not reachable: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <source>Worklist not refreshed: %1</source>
+        <translation>工作列表未能刷新：%1</translation>
+    </message>
+    <message>
+        <source>Being read</source>
+        <translation>正在阅片</translation>
+    </message>
+    <message>
+        <source>%1 is already reading this study at %2. Open it anyway, without claiming it?</source>
+        <translation>%1 正在 %2 阅读此检查。仍要打开（不认领）吗？</translation>
+    </message>
+    <message>
+        <source>Could not claim the study: %1</source>
+        <translation>无法认领此检查：%1</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>正在获取…</translation>
+    </message>
+    <message>
+        <source>Fetching %1 of %2 images…</source>
+        <translation>正在获取图像 %1 / %2…</translation>
+    </message>
+    <message>
+        <source>Fetch failed (what arrived is kept; try again): %1</source>
+        <translation>获取失败（已收到的图像已保留，请重试）：%1</translation>
+    </message>
+    <message>
+        <source>Fetch failed</source>
+        <translation>获取失败</translation>
+    </message>
+    <message>
+        <source>Fetched; opening.</source>
+        <translation>已获取，正在打开。</translation>
+    </message>
+</context>
+<context>
     <name>FindingsPanel</name>
     <message>
         <source>AI findings</source>
@@ -98,16 +225,8 @@
         <translation>序号</translation>
     </message>
     <message>
-        <source>Size (mm)</source>
-        <translation type="vanished">大小 (mm)</translation>
-    </message>
-    <message>
         <source>Kind</source>
         <translation>类型</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation type="vanished">置信度</translation>
     </message>
     <message>
         <source>Long/mean (mm)</source>
@@ -277,6 +396,10 @@
         <translation>检查列表</translation>
     </message>
     <message>
+        <source>Worklist</source>
+        <translation>工作列表</translation>
+    </message>
+    <message>
         <source>Reading</source>
         <translation>阅片</translation>
     </message>
@@ -301,8 +424,16 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>Export report &amp;turnaround (CSV)…</source>
+        <translation>导出报告时效统计(&amp;T)（CSV）…</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>County reading station %1 — PACS: %2</source>
+        <translation>县级阅片站 %1 — PACS：%2</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -337,6 +468,38 @@
         <translation>审核尚未保存。仍要关闭吗？</translation>
     </message>
     <message>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <source>Critical result in the report of %1: open the report now.</source>
+        <translation>%1 的报告含危急值，请立即查看报告。</translation>
+    </message>
+    <message>
+        <source>Report received: %1</source>
+        <translation>收到报告：%1</translation>
+    </message>
+    <message>
+        <source>Export report turnaround</source>
+        <translation>导出报告时效统计</translation>
+    </message>
+    <message>
+        <source>Cannot compute the turnaround: %1</source>
+        <translation>无法统计报告时效：%1</translation>
+    </message>
+    <message>
+        <source>Turnaround written to %1</source>
+        <translation>报告时效统计已保存到 %1</translation>
+    </message>
+    <message>
+        <source>No county PACS in the settings holds this study</source>
+        <translation>设置中的县级 PACS 均无此检查</translation>
+    </message>
+    <message>
+        <source>Cannot start the report: %1</source>
+        <translation>无法开始报告：%1</translation>
+    </message>
+    <message>
         <source>Cannot open the study: %1</source>
         <translation>无法打开检查：%1</translation>
     </message>
@@ -347,6 +510,14 @@
     <message>
         <source>(%1 images)</source>
         <translation>（%1 幅）</translation>
+    </message>
+    <message>
+        <source>Unsigned report</source>
+        <translation>报告未签发</translation>
+    </message>
+    <message>
+        <source>The report has not been signed. Discard it?</source>
+        <translation>报告尚未签发。要放弃吗？</translation>
     </message>
     <message>
         <source>The review has not been saved. Discard it?</source>
@@ -544,6 +715,272 @@
     </message>
 </context>
 <context>
+    <name>ReportEditorWidget</name>
+    <message>
+        <source>Procedure</source>
+        <translation>检查方法</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>影像所见</translation>
+    </message>
+    <message>
+        <source>Impression</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Preliminary</source>
+        <translation>初步</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>终审</translation>
+    </message>
+    <message>
+        <source>Amended</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Normal findings</source>
+        <translation>正常所见</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Long axis (mm)</source>
+        <translation>长径(mm)</translation>
+    </message>
+    <message>
+        <source>Mean (mm)</source>
+        <translation>平均径(mm)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Phrases</source>
+        <translation>常用短语</translation>
+    </message>
+    <message>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>危急所见</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>通知对象</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>通知方式</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>通知时间</translation>
+    </message>
+    <message>
+        <source>By telephone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>In person</source>
+        <translation>当面</translation>
+    </message>
+    <message>
+        <source>Hospital information system</source>
+        <translation>院内信息系统</translation>
+    </message>
+    <message>
+        <source>Reporting doctor</source>
+        <translation>报告医生</translation>
+    </message>
+    <message>
+        <source>Verifying doctor</source>
+        <translation>审核医生</translation>
+    </message>
+    <message>
+        <source>Submit preliminary</source>
+        <translation>提交初步报告</translation>
+    </message>
+    <message>
+        <source>Verify and release</source>
+        <translation>审核发布</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Keep the selected text as a phrase</source>
+        <translation>将所选文字存为常用短语</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的短语</translation>
+    </message>
+    <message>
+        <source>%1 report released at %2</source>
+        <translation>%1报告已于 %2 发布</translation>
+    </message>
+    <message>
+        <source>Enter the reporting doctor.</source>
+        <translation>请填写报告医生。</translation>
+    </message>
+    <message>
+        <source>A final report needs the verifying doctor.</source>
+        <translation>终审报告需要审核医生。</translation>
+    </message>
+    <message>
+        <source>The verifying doctor must be another doctor than the reporting doctor.</source>
+        <translation>审核医生须为报告医生以外的另一位医生。</translation>
+    </message>
+    <message>
+        <source>A critical result cannot be released before the report records who was told, how and when.</source>
+        <translation>危急值报告须记录通知对象、通知方式和通知时间后方可发布。</translation>
+    </message>
+    <message>
+        <source>Findings and impression must not be empty.</source>
+        <translation>影像所见和诊断意见不能为空。</translation>
+    </message>
+    <message>
+        <source>Sent to the county PACS</source>
+        <translation>已发送至县级 PACS</translation>
+    </message>
+</context>
+<context>
+    <name>ReportViewDialog</name>
+    <message>
+        <source>Preliminary report (not verified)</source>
+        <translation>初步报告（未审核）</translation>
+    </message>
+    <message>
+        <source>Final report</source>
+        <translation>诊断报告</translation>
+    </message>
+    <message>
+        <source>Amended report</source>
+        <translation>更正报告</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>患者 ID</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>检查项目</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Critical result</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>通知对象</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>通知方式</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>通知时间</translation>
+    </message>
+    <message>
+        <source>Key images</source>
+        <translation>关键图像</translation>
+    </message>
+    <message>
+        <source>Reporting doctor</source>
+        <translation>报告医生</translation>
+    </message>
+    <message>
+        <source>Verifying doctor</source>
+        <translation>审核医生</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>检查方法</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>影像所见</translation>
+    </message>
+    <message>
+        <source>Impression</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Critical result: act on it now</source>
+        <translation>危急值：请立即处理</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>%1: the AE title is empty</source>
@@ -668,6 +1105,10 @@
         <translation>审核医生姓名：</translation>
     </message>
     <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
@@ -682,6 +1123,14 @@
     <message>
         <source>automatic (GPU when there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <source>township workstation</source>
+        <translation>乡镇工作站</translation>
+    </message>
+    <message>
+        <source>county reading station (restart to switch)</source>
+        <translation>县级阅片站（重启后切换）</translation>
     </message>
     <message>
         <source>Any device on the network may send studies: list the allowed peers.</source>
@@ -739,6 +1188,10 @@
         <translation>上传</translation>
     </message>
     <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
         <source>M</source>
         <translation>男</translation>
     </message>
@@ -793,6 +1246,137 @@
     <message>
         <source>sent</source>
         <translation>已上传</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>危急值</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>初步</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>终审</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Critical result; the report is %1</source>
+        <translation>危急值；报告状态：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Sex/Age</source>
+        <translation>性别/年龄</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>检查时间</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>阅片状态</translation>
+    </message>
+    <message>
+        <source>being read by %1</source>
+        <translation>%1 阅片中</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>初步报告</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>amended</source>
+        <translation>已修订</translation>
+    </message>
+    <message>
+        <source>no nodules</source>
+        <translation>未见结节</translation>
+    </message>
+    <message>
+        <source>mass</source>
+        <translation>肿块</translation>
+    </message>
+    <message>
+        <source>%1 findings, highest %2</source>
+        <translation>%1 个结节，最高 %2</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>%1 y</source>
+        <translation>%1岁</translation>
+    </message>
+    <message>
+        <source>(overdue %1)</source>
+        <translation>（超时 %1）</translation>
+    </message>
+    <message>
+        <source>AI-detected, for reference only</source>
+        <translation>AI 辅助检出，仅供参考</translation>
     </message>
 </context>
 <context>

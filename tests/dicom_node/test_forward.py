@@ -206,12 +206,15 @@ def test_stow_rs_to_orthanc_dicomweb(tmp_path, ct_phantom_small):
 def test_stow_rs_with_basic_auth(tmp_path, ct_phantom_small):
     files = dicom_files(ct_phantom_small)[:3]
     users = {"AuthenticationEnabled": True, "RegisteredUsers": {"county": "s3cret"}}
-    with running_orthanc(tmp_path, dicomweb=True, extra=users) as orthanc:
+    pki = make_test_pki(tmp_path / "pki")  # credentials only over https (plain http is refused by the config)
+    https = {"cert": pki["server_cert"], "key": pki["server_key"], "ca": pki["ca"]}
+    with running_orthanc(tmp_path, dicomweb=True, extra=users, https=https) as orthanc:
         url = f"{orthanc.base_url}/dicom-web"
+        assert url.startswith("https://")
         cfg = forward_cfg(tmp_path, [{"name": "wrong", "kind": "stow", "url": url, "username": "county",
-                                      "password": "guess"},
+                                      "password": "guess", "ca": str(pki["ca"])},
                                      {"name": "right", "kind": "stow", "url": url, "username": "county",
-                                      "password": "s3cret"}])
+                                      "password": "s3cret", "ca": str(pki["ca"])}])
         archive = Archive(cfg["storage"]["path"])
         study_uid = fill_archive(archive, files)
         fw = Forwarder(cfg, archive)
@@ -266,7 +269,7 @@ def test_routing_rules_pick_destinations(tmp_path, ct_phantom_small, dx_phantom)
 def test_bad_destination_config_is_a_clear_error(tmp_path):
     from dicom_node.config import ConfigError
 
-    with pytest.raises(ConfigError, match="ae_title, host and port"):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.ae_title \(x\): a DICOM destination needs ae_title"):
         Forwarder(forward_cfg(tmp_path, [{"name": "x", "kind": "dicom", "host": "h"}]), Archive(tmp_path / "s"))
     with pytest.raises(ConfigError, match="unknown destination"):
         Forwarder(forward_cfg(tmp_path, [], rules=[{"destination": "nowhere"}]), Archive(tmp_path / "s"))

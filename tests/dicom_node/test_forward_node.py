@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def _results_files(ct_folder: Path, out: Path) -> list[Path]:
     """SR + SEG + GSPS for the phantom's known nodules, written by the same code the AI step uses."""
-    from ai_models.dicom_results import write_results
+    from dicom_objects.ai_results import write_results
 
     gt = ground_truth(ct_folder)
     headers = [pydicom.dcmread(f, stop_before_pixels=True) for f in dicom_files(ct_folder)]

@@ -169,8 +169,9 @@ def test_our_own_ai_results_and_review_sr_are_accepted(tmp_path, ct_phantom_smal
 
     from pynetdicom.dsutils import split_dataset
 
-    from ai_models.dicom_results import write_results, write_review_sr
     from ai_models.findings import Finding, FindingsReport, ModelInfo
+    from dicom_objects.ai_results import write_results
+    from dicom_objects.measurement_report import write_review_sr
     from tests.conftest import ground_truth
 
     truth = ground_truth(ct_phantom_small)

@@ -20,7 +20,7 @@ import pytest
 from pydicom.uid import generate_uid
 
 from tests.conftest import PROJECT_ROOT, dicom_files, ground_truth
-from tests.ai_models.test_dicom_results import dciodvfy_errors
+from tests.dicom_objects.test_nodule_objects import dciodvfy_errors
 
 RESULT_MODALITIES = {"SR", "SEG", "PR"}
 
@@ -65,7 +65,7 @@ def test_unknown_study_and_missing_archive_fail_clearly(tmp_path):
 
 
 def test_study_without_ct_fails_with_the_reason(ct_phantom_small, tmp_path):
-    from ai_models.dicom_results import write_results
+    from dicom_objects.ai_results import write_results
     from ai_models.findings import FindingsReport, ModelInfo
 
     # A study that holds only an SR (e.g. a report sent on its own): nothing for the model to read.
@@ -98,7 +98,7 @@ def test_tilted_series_is_refused_with_the_reason(ct_phantom_small, tmp_path):
 
 
 def _check_results(archive, study_uid: str, truth: dict, n_findings: int) -> None:
-    from ai_models.dicom_results import findings_from_sr
+    from dicom_objects.measurement_report_reader import findings_from_sr
 
     series = archive.series(study_uid)
     by_modality = {s.modality: s for s in series}
@@ -143,7 +143,7 @@ def test_phantom_sent_with_storescu_ends_with_sr_seg_gsps_and_a_rerun_adds_nothi
         # The CT itself is untouched: every slice is still there.
         ct = [s for s in archive.series(truth["study_uid"]) if s.series_uid == truth["series_uid"]]
         assert ct and ct[0].num_instances == len(files)
-        from ai_models.dicom_results import findings_from_sr
+        from dicom_objects.measurement_report_reader import findings_from_sr
 
         sr = next(i.path for i in archive.instances(study_uid=truth["study_uid"])
                   if i.sop_class_uid == "1.2.840.10008.5.1.4.1.1.88.34")

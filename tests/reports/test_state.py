@@ -25,6 +25,10 @@ def test_no_report_is_unread_and_other_srs_do_not_count():
     ai_sr = _sr("1", "20261201", "080000", "COMPLETE", "UNVERIFIED", concept=("126000", "DCM"))
     assert study_report_state([]).state == "unread"
     assert study_report_state([ai_sr]).state == "unread"
+    # The printed report (Encapsulated PDF) has the report's title but is no version of it.
+    pdf = _sr("2", "20261201", "090000", "", "VERIFIED")
+    pdf.SOPClassUID, pdf.Modality = "1.2.840.10008.5.1.4.1.1.104.1", "DOC"
+    assert study_report_state([pdf]).state == "unread"
 
 
 def test_preliminary_then_final_then_amended():

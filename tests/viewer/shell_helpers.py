@@ -33,7 +33,7 @@ def report_from_truth(folder: Path):
 
 
 def ai_sr_for(folder: Path) -> pydicom.Dataset:
-    from ai_models.dicom_results import write_results
+    from dicom_objects.ai_results import write_results
 
     src = [pydicom.dcmread(p, stop_before_pixels=True) for p in dicom_files(folder)]
     return write_results(report_from_truth(folder), src)[0]

@@ -13,7 +13,7 @@ import pydicom
 import pytest
 from PySide6.QtGui import QImage
 
-from ai_models.dicom_results import findings_from_sr
+from dicom_objects.measurement_report_reader import findings_from_sr
 from tests.conftest import dicom_files, free_port, ground_truth
 from tests.viewer.shell_helpers import (ai_sr_for, dciodvfy_errors, gb18030_study,  # noqa: F401
                                         report_from_truth, reset_language, shell_archive, shell_archive_root,
@@ -229,7 +229,7 @@ def test_review_in_main_window(qtbot, shell_cfg, shell_archive, ct_phantom_small
 
 def test_findings_from_a_seg_alone(tmp_path, ct_phantom_small, qtbot, monkeypatch):
     """A study pre-annotated elsewhere with only a SEG (no SR) still shows its findings."""
-    from ai_models.dicom_results import write_results
+    from dicom_objects.ai_results import write_results
     from dicom_node.config import load_config
     from viewer.app import build_window
     from viewer.logic.worklist import newest_findings, study_content_from_folder

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 TS = {lang: TRANSLATIONS_DIR / f"township_pacs_{lang}.ts" for lang in ("zh_CN", "en")}
 # The files whose strings the shell's .ts files carry (lupdate's input).
 SOURCES = ["viewer/app.py", "viewer/main_window.py", "viewer/browser.py", "viewer/settings_dialog.py",
-           "viewer/findings_panel.py"] + sorted(str(p.relative_to(PROJECT_ROOT))
+           "viewer/findings_panel.py", "viewer/report_editor.py", "viewer/report_view.py"] + sorted(str(p.relative_to(PROJECT_ROOT))
                                                 for p in (PROJECT_ROOT / "viewer" / "views").glob("*.py"))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pydicom
 import pytest
 
-from ai_models.dicom_results import findings_from_sr
+from dicom_objects.measurement_report_reader import findings_from_sr
 from tests.viewer.shell_helpers import (dciodvfy_errors, gb18030_study, report_from_truth,  # noqa: F401
                                         shell_archive, shell_archive_root)
 from viewer.logic.review import Review, ReviewError, check_reviewer, slice_number

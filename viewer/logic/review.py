@@ -1,7 +1,7 @@
 """A reader's review of AI findings: accept, reject, correct a diameter, add a missed nodule, save as SR.
 
 GUI-free (no Qt); the findings panel calls these methods and shows what they return. Saving writes the
-reviewer's SR (ai_models.dicom_results.write_review_sr) into the archive like a received object, so
+reviewer's SR (dicom_objects.measurement_report.write_review_sr) into the archive like a received object, so
 forwarding picks it up; without an archive (a plain folder was opened) it is written next to the images.
 """
 from __future__ import annotations
@@ -162,7 +162,7 @@ class Review:
                               findings=[copy.deepcopy(it.finding) for it in self.items])
 
     def build_sr(self, source: list, reviewer: str, verified: bool = True):
-        from ai_models.dicom_results import write_review_sr
+        from dicom_objects.measurement_report import write_review_sr
 
         reviewer = check_reviewer(reviewer)
         if not source:

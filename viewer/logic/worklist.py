@@ -104,6 +104,8 @@ class StudyRow:
     forward_state: str  # "" | queued | sending | sent | failed
     forward_detail: str
     receiving: bool = False  # images still arriving (not yet stable, nothing started on it)
+    report_state: str = ""  # "" (none) | preliminary | final | amended: the newest report that came home
+    report_critical: bool = False  # that report holds a critical result (危急值)
 
 
 def image_count(archive, study_uid: str) -> int:
@@ -347,7 +349,7 @@ def newest_findings(sr_paths: list[Path], seg_paths: list[Path] = ()):
 
     An object that is not ours (or is broken) is skipped with a log line: the images still open.
     """
-    from ai_models.dicom_results import findings_from_sr
+    from dicom_objects.measurement_report_reader import findings_from_sr
 
     for p in sr_paths:
         try:
@@ -356,7 +358,7 @@ def newest_findings(sr_paths: list[Path], seg_paths: list[Path] = ()):
             log.info("no findings read from %s: %s", p, exc)
     for p in seg_paths:
         try:
-            from ai_models.dicom_results import findings_from_seg
+            from dicom_objects.segmentation import findings_from_seg
 
             report = findings_from_seg(Path(p))
         except Exception as exc:  # noqa: BLE001

@@ -14,9 +14,11 @@ import numpy as np
 import pydicom
 import pytest
 
-from ai_models.dicom_results import (findings_from_seg, findings_from_sr, is_review_sr, write_results,
-                                     write_review_sr)
 from ai_models.findings import Finding, FindingsReport, ModelInfo
+from dicom_objects.ai_results import write_results
+from dicom_objects.measurement_report import write_review_sr
+from dicom_objects.measurement_report_reader import findings_from_sr, is_review_sr
+from dicom_objects.segmentation import findings_from_seg
 from tests.conftest import dicom_files, ground_truth
 
 SR_3D = "1.2.840.10008.5.1.4.1.1.88.34"
