@@ -20,12 +20,20 @@ def kind_code(kind: str):
         return code("SOLID", "Solid")
     if kind == "part_solid":
         return code("PART_SOLID", "Part-solid")
+    if kind == "calcified":
+        return code("237897009", "Calcified", "SCT")
+    if kind == "mass":
+        return code("4147007", "Mass", "SCT")
     return code("261665006", "Unknown", "SCT")
 
 
 def kind_of_code(scheme: str, value: str, meaning: str) -> str | None:
     if (scheme, value) == ("DCM", "112120") or "ground" in meaning.lower():
         return "ground_glass"
+    if (scheme, value) in (("SCT", "237897009"), ("SRT", "M-52000")) or meaning.lower().startswith("calcif"):
+        return "calcified"
+    if (scheme, value) == ("SCT", "4147007") or meaning.lower() == "mass":
+        return "mass"
     if (scheme, value) == (PRIVATE_SCHEME, "PART_SOLID") or "part" in meaning.lower() and "solid" in meaning.lower():
         return "part_solid"
     if (scheme, value) == (PRIVATE_SCHEME, "SOLID") or meaning.lower().startswith("solid"):
@@ -36,6 +44,12 @@ def kind_of_code(scheme: str, value: str, meaning: str) -> str | None:
 CODE_NODULE_TYPE = ("NODULE_TYPE", "Nodule type")
 CODE_LUNG_RADS = ("LUNG_RADS", "Lung-RADS v2022 category")
 CODE_DECISION = ("READER_DECISION", "Reader decision")
+CODE_SOLID_MEAN = ("SOLID_MEAN_DIAMETER", "Mean diameter of the solid component")
+# Zones of a lung (thirds of its height) as the finding site's topographical modifier.
+ZONE_CODES = {"upper": ("ZONE_UPPER", "Upper zone"), "middle": ("ZONE_MIDDLE", "Middle zone"),
+              "lower": ("ZONE_LOWER", "Lower zone")}
+LATERALITY = {"R": ("24028007", "Right"), "L": ("7771000", "Left")}
+SHORT_AXIS = ("SCT", "103340004")
 
 # Concepts findings_from_sr accepts from SRs made elsewhere. (scheme, value) -> kind of quantity.
 DIAMETER_CONCEPTS = {("SCT", "103339001"), ("SCT", "81827009"), ("SCT", "131192006"), ("SRT", "G-A185"),

@@ -7,8 +7,9 @@ from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 from pydicom.uid import generate_uid
 
-from ai_models.findings import FindingsReport, ModelInfo
-from dicom_objects.codes import CODE_DECISION, CODE_LUNG_RADS, CODE_NODULE_TYPE, code, kind_code, private_scheme_item
+from ai_models.findings import AI_LABEL, FindingsReport, ModelInfo
+from dicom_objects.codes import (CODE_DECISION, CODE_LUNG_RADS, CODE_NODULE_TYPE, CODE_SOLID_MEAN, LATERALITY,
+                                 ZONE_CODES, code, kind_code, private_scheme_item)
 from dicom_objects.geometry import Grid
 from dicom_objects.identity import (CHARSET, MANUFACTURER, SERIES_NUMBER_REVIEW, SERIES_NUMBER_SR, fix_charset,
                                     software_version)
@@ -18,12 +19,26 @@ SERIES_DESCRIPTION_REVIEW = "Lung nodules, reader review (SR)"
 
 
 def _algorithm(m: ModelInfo):
-    """TID 4019 algorithm identification; what the model was trained on goes in as a parameter."""
+    """TID 4019 algorithm identification; what the model was trained on and how it was validated go in
+    as parameters."""
     from highdicom.sr import AlgorithmIdentification
 
+    params = [f"trained_on: {m.trained_on}"] if m.trained_on else []
+    if getattr(m, "validation", ""):
+        params.append(f"validation: {m.validation}")
     return AlgorithmIdentification(name=m.name or "unknown model", version=m.version or "unknown",
-                                   parameters=[f"trained_on: {m.trained_on}"] if m.trained_on else None,
-                                   manufacturer=MANUFACTURER)
+                                   parameters=params or None, manufacturer=MANUFACTURER)
+
+
+def _finding_site(f):
+    """The lung, with the side (laterality) and the zone (topographical modifier) where known."""
+    from highdicom.sr import FindingSite
+
+    side = LATERALITY.get(f.lung_side)
+    zone = ZONE_CODES.get(f.lung_zone)
+    return FindingSite(anatomic_location=codes.SCT.Lung,
+                       laterality=code(side[0], side[1], "SCT") if side else None,
+                       topographical_modifier=code(*zone) if zone else None)
 
 
 def _measurement_groups(report: FindingsReport, grid: Grid, tracking_uids: list[str],
@@ -42,6 +57,13 @@ def _measurement_groups(report: FindingsReport, grid: Grid, tracking_uids: list[
             Measurement(name=codes.SCT.LongAxis, value=round(float(f.diameter_mm), 3), unit=codes.UCUM.Millimeter),
             Measurement(name=codes.SCT.Volume, value=round(float(f.volume_mm3), 2), unit=codes.UCUM.CubicMillimeter),
         ]
+        if f.mean_diameter_mm:  # short axis on the same axial slice: the mean is (long + short) / 2
+            short = max(0.0, 2 * float(f.mean_diameter_mm) - float(f.diameter_mm))
+            measurements.append(Measurement(name=codes.SCT.ShortAxis, value=round(short, 3),
+                                            unit=codes.UCUM.Millimeter))
+        if f.solid_diameter_mm:
+            measurements.append(Measurement(name=code(*CODE_SOLID_MEAN), value=round(float(f.solid_diameter_mm), 3),
+                                            unit=codes.UCUM.Millimeter))
         if not reader_added:
             measurements.append(Measurement(name=codes.DCM.CertaintyOfFinding,
                                             value=round(float(f.score) * 100.0, 3), unit=codes.UCUM.Percent))
@@ -62,7 +84,7 @@ def _measurement_groups(report: FindingsReport, grid: Grid, tracking_uids: list[
             referenced_volume_surface=surface,
             finding_type=codes.SCT.Nodule,
             finding_category=codes.SCT.MorphologicallyAbnormalStructure,
-            finding_sites=[FindingSite(anatomic_location=codes.SCT.Lung)],
+            finding_sites=[_finding_site(f)],
             algorithm_id=None if reader_added else algorithm,
             measurements=measurements,
             qualitative_evaluations=evaluations,
@@ -114,6 +136,15 @@ def build_sr(report: FindingsReport, grid: Grid, tracking_uids: list[str], obser
     )
     sr.CodingSchemeIdentificationSequence = [private_scheme_item()]
     sr.SoftwareVersions = software_version()
+    if decisions is None:  # the AI's own SR says what it is
+        from highdicom.sr import TextContentItem
+
+        m = report.model
+        note = f"{AI_LABEL['zh_CN']} / {AI_LABEL['en']}: {m.name} {m.version}".strip()
+        if getattr(m, "validation", ""):
+            note += f" ({m.validation})"
+        sr.ContentSequence.append(TextContentItem(name=codes.DCM.Comment, value=note[:1024],
+                                                  relationship_type="CONTAINS"))
     return fix_charset(sr)
 
 

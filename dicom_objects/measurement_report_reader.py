@@ -9,9 +9,9 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from ai_models.findings import Finding, FindingsReport, ModelInfo
-from dicom_objects.codes import (CODE_DECISION, CODE_LUNG_RADS, CODE_NODULE_TYPE, DIAMETER_CONCEPTS, LENGTH_TO_MM,
-                                 PRIVATE_SCHEME, SCORE_CONCEPTS, VOLUME_CONCEPTS, VOLUME_TO_MM3, code_value, concept,
-                                 kind_of_code)
+from dicom_objects.codes import (CODE_DECISION, CODE_LUNG_RADS, CODE_NODULE_TYPE, CODE_SOLID_MEAN, DIAMETER_CONCEPTS,
+                                 LATERALITY, LENGTH_TO_MM, PRIVATE_SCHEME, SCORE_CONCEPTS, SHORT_AXIS, VOLUME_CONCEPTS,
+                                 VOLUME_TO_MM3, ZONE_CODES, code_value, concept, kind_of_code)
 from dicom_objects.geometry import graphic_extent, pixel_to_lps
 
 
@@ -47,8 +47,9 @@ def _num(item: Dataset) -> tuple[float, str] | None:
 
 def _group_to_finding(group: Dataset, images: dict[str, Dataset]) -> tuple[Finding | None, dict]:
     info: dict = {}
-    centre = diameter = volume = score = None
+    centre = diameter = volume = score = short = solid = None
     kind, lung_rads, accepted, uid = "unknown", "", None, ""
+    side = zone = ""
     regions: list[tuple[np.ndarray, float]] = []  # (centre, largest extent) of each drawn region
     for item in _walk(group.get("ContentSequence")):
         vt = item.get("ValueType")
@@ -64,12 +65,18 @@ def _group_to_finding(group: Dataset, images: dict[str, Dataset]) -> tuple[Findi
             info["algorithm_version"] = str(item.TextValue)
         elif vt == "TEXT" and key == ("DCM", "111002") and str(item.TextValue).startswith("trained_on:"):
             info["trained_on"] = str(item.TextValue).split(":", 1)[1].strip()
+        elif vt == "TEXT" and key == ("DCM", "111002") and str(item.TextValue).startswith("validation:"):
+            info["validation"] = str(item.TextValue).split(":", 1)[1].strip()
         elif vt == "NUM":
             nv = _num(item)
             if nv is None:
                 continue
             v, unit = nv
-            if key in DIAMETER_CONCEPTS or ("diameter" in meaning.lower() or "long axis" in meaning.lower()):
+            if key == SHORT_AXIS and unit in LENGTH_TO_MM:
+                short = v * LENGTH_TO_MM[unit]
+            elif key == (PRIVATE_SCHEME, CODE_SOLID_MEAN[0]) and unit in LENGTH_TO_MM:
+                solid = v * LENGTH_TO_MM[unit]
+            elif key in DIAMETER_CONCEPTS or ("diameter" in meaning.lower() or "long axis" in meaning.lower()):
                 if unit in LENGTH_TO_MM and diameter is None:
                     diameter = v * LENGTH_TO_MM[unit]
             elif key in VOLUME_CONCEPTS or meaning.lower() == "volume":
@@ -85,6 +92,10 @@ def _group_to_finding(group: Dataset, images: dict[str, Dataset]) -> tuple[Findi
                 lung_rads = cv[3:] if cv.startswith("LR_") else cm.replace("Lung-RADS", "").strip()
             elif key == (PRIVATE_SCHEME, CODE_DECISION[0]):
                 accepted = cv == "ACCEPTED"
+            elif key in (("SCT", "272741003"), ("DCM", "111027")):  # laterality, in a finding site or alone
+                side = next((s for s, (v, _) in LATERALITY.items() if v == cv), side)
+            elif key == ("SCT", "106233006"):  # topographical modifier
+                zone = next((z for z, (v, _) in ZONE_CODES.items() if v == cv), zone)
         elif vt == "SCOORD3D":
             data = np.asarray(item.GraphicData, dtype=float).reshape(-1, 3)
             shape_centre, shape_extent = graphic_extent(str(item.get("GraphicType", "")), data)
@@ -110,9 +121,11 @@ def _group_to_finding(group: Dataset, images: dict[str, Dataset]) -> tuple[Findi
         return None, info
     if volume is None:
         volume = math.pi / 6.0 * diameter ** 3
+    mean = 0.5 * (float(diameter) + short) if short is not None else 0.0
     f = Finding(center_lps_mm=tuple(float(c) for c in centre), diameter_mm=float(diameter),
                 volume_mm3=float(volume), score=1.0 if score is None else float(score), kind=kind,
-                lung_rads=lung_rads, accepted=accepted, tracking_uid=uid)
+                lung_rads=lung_rads, accepted=accepted, tracking_uid=uid, mean_diameter_mm=mean,
+                solid_diameter_mm=float(solid or 0.0), lung_side=side, lung_zone=zone)
     return f, info
 
 
@@ -150,7 +163,7 @@ def findings_from_sr(sr: Dataset | Path | str, images: list[Dataset] | None = No
     algo = next((i for i in infos if "algorithm_name" in i), None)
     if algo is not None:
         model = ModelInfo(name=algo["algorithm_name"], version=algo.get("algorithm_version", ""),
-                          trained_on=algo.get("trained_on", ""))
+                          trained_on=algo.get("trained_on", ""), validation=algo.get("validation", ""))
     else:
         model = ModelInfo(name=str(ds.get("Manufacturer", "") or "unknown"), version="", trained_on="")
     return FindingsReport(study_uid=str(ds.get("StudyInstanceUID", "")), series_uid=series_uid, model=model,

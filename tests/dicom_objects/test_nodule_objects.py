@@ -330,3 +330,35 @@ def test_overlapping_nodules_each_keep_their_whole_mask(phantom, tmp_path):
         if abs(z - float(headers[k].ImagePositionPatient[2])) < 1e-3 and frames[j][int(round(r)), int(round(c))]:
             covered.add(int(fg.SegmentIdentificationSequence[0].ReferencedSegmentNumber))
     assert covered == {1, 2}
+
+
+def test_location_sizes_kinds_and_the_ai_label_travel_in_the_sr_and_gsps(phantom, tmp_path):
+    """What a report draft needs from the AI's SR (side and zone, long and short axis, the solid part, a mass
+    or a calcified nodule) comes back from the file, and the SR and GSPS say the marks are AI output."""
+    gt, headers, _ = phantom
+    n = gt["nodules"]
+    model = ModelInfo("tpacs-nodule-cnn", "0.4.0", "real CT", "not clinically validated")
+    findings = [
+        Finding(n[0]["center_lps_mm"], diameter_mm=14.0, mean_diameter_mm=12.0, solid_diameter_mm=6.5,
+                volume_mm3=900.0, score=0.81, kind="part_solid", lung_side="R", lung_zone="upper"),
+        Finding(n[1]["center_lps_mm"], diameter_mm=34.0, mean_diameter_mm=31.0, volume_mm3=15000.0, score=0.97,
+                kind="mass", lung_side="L", lung_zone="lower"),
+        Finding(n[2]["center_lps_mm"], diameter_mm=5.0, mean_diameter_mm=4.6, volume_mm3=60.0, score=0.55,
+                kind="calcified", lung_side="L", lung_zone="middle"),
+    ]
+    report = FindingsReport(gt["study_uid"], gt["series_uid"], model, findings)
+    objs = write_results(report, headers)
+    for ds, name in zip(objs, ("sr", "seg", "gsps")):
+        ds.save_as(tmp_path / f"{name}.dcm", enforce_file_format=True)
+        assert dciodvfy_errors(tmp_path / f"{name}.dcm") == []
+    back = findings_from_sr(tmp_path / "sr.dcm")
+    assert back.model.validation == "not clinically validated"
+    got = [(f.kind, f.lung_side, f.lung_zone, round(f.mean_diameter_mm, 2), round(f.solid_diameter_mm, 2),
+            f.lung_rads) for f in back.findings]
+    assert got == [("part_solid", "R", "upper", 12.0, 6.5, "4A"), ("mass", "L", "lower", 31.0, 0.0, ""),
+                   ("calcified", "L", "middle", 4.6, 0.0, "1")]
+    texts = [str(i.TextValue) for i in pydicom.dcmread(tmp_path / "sr.dcm").ContentSequence if i.ValueType == "TEXT"]
+    assert any("AI 辅助检出，仅供参考" in t and "AI-detected, for reference only" in t and "0.4.0" in t for t in texts)
+    notes = [str(t.UnformattedTextValue) for g in pydicom.dcmread(tmp_path / "gsps.dcm").GraphicAnnotationSequence
+             for t in g.TextObjectSequence]
+    assert sum("AI 辅助检出，仅供参考" in t for t in notes) == len(findings)
