@@ -51,7 +51,7 @@ def apply_retention(archive, cfg: dict, forwarder=None, now: float | None = None
     if not cfg.get("retention", {}).get("enabled"):
         return []
     if forwarder is None:
-        from dicom_node.forward import Forwarder
+        from dicom_node.forward.worker import Forwarder
 
         forwarder = Forwarder(cfg, archive)
     now = time.time() if now is None else now

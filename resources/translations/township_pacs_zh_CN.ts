@@ -625,197 +625,199 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="31"/>
+        <location filename="../../viewer/settings_dialog.py" line="33"/>
         <source>%1: the AE title is empty</source>
         <translation>%1：AE 名称为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="33"/>
+        <location filename="../../viewer/settings_dialog.py" line="35"/>
         <source>%1: the AE title has more than 16 characters</source>
         <translation>%1：AE 名称超过 16 个字符</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="36"/>
+        <location filename="../../viewer/settings_dialog.py" line="38"/>
         <source>%1: the AE title must not contain a backslash</source>
         <translation>%1：AE 名称不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="39"/>
+        <location filename="../../viewer/settings_dialog.py" line="41"/>
         <source>%1: the AE title must be plain ASCII letters and digits</source>
         <translation>%1：AE 名称只能使用英文字母和数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="48"/>
-        <location filename="../../viewer/settings_dialog.py" line="51"/>
+        <location filename="../../viewer/settings_dialog.py" line="50"/>
+        <location filename="../../viewer/settings_dialog.py" line="53"/>
         <source>%1: the port must be a number from 1 to 65535</source>
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="64"/>
-        <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
-        <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
+        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <source>Allowed peers, line %1: write &quot;AE_TITLE host rights&quot;</source>
+        <translation>允许的设备，第 %1 行：请写成“AE名称 主机 权限”</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="69"/>
+        <location filename="../../viewer/settings_dialog.py" line="81"/>
         <source>Allowed peers, line %1</source>
         <translation>允许的设备，第 %1 行</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="76"/>
+        <location filename="../../viewer/settings_dialog.py" line="88"/>
         <source>Allowed peers, line %1: give an AE title or a host</source>
         <translation>允许的设备，第 %1 行：请填写 AE 名称或主机</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="107"/>
+        <location filename="../../viewer/settings_dialog.py" line="122"/>
         <source>Node AE title</source>
         <translation>节点 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="108"/>
+        <location filename="../../viewer/settings_dialog.py" line="123"/>
         <source>Node port</source>
         <translation>节点端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="117"/>
+        <location filename="../../viewer/settings_dialog.py" line="132"/>
         <source>County AE title</source>
         <translation>县级 AE 名称</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="119"/>
+        <location filename="../../viewer/settings_dialog.py" line="134"/>
         <source>County host: the host name or address is empty</source>
         <translation>县级主机：主机名或地址为空</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="122"/>
+        <location filename="../../viewer/settings_dialog.py" line="137"/>
         <source>County host: the host name must not contain spaces</source>
         <translation>县级主机：主机名不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="124"/>
+        <location filename="../../viewer/settings_dialog.py" line="139"/>
         <source>County port</source>
         <translation>县级端口</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="133"/>
+        <location filename="../../viewer/settings_dialog.py" line="148"/>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
         <translation>审核医生姓名：每部分最多 64 个字符，不能包含反斜杠</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="137"/>
+        <location filename="../../viewer/settings_dialog.py" line="152"/>
         <source>Device must be auto, cpu or cuda</source>
         <translation>计算设备必须是 auto、cpu 或 cuda</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="140"/>
+        <location filename="../../viewer/settings_dialog.py" line="155"/>
         <source>Model: the folder %1 does not exist</source>
         <translation>模型：文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="247"/>
+        <location filename="../../viewer/settings_dialog.py" line="263"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="248"/>
+        <location filename="../../viewer/settings_dialog.py" line="264"/>
         <source>This workstation (DICOM node)</source>
         <translation>本工作站（DICOM 节点）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="249"/>
+        <location filename="../../viewer/settings_dialog.py" line="265"/>
         <source>County reading centre (forwarding destination)</source>
         <translation>县级诊断中心（上传目标）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="250"/>
+        <location filename="../../viewer/settings_dialog.py" line="266"/>
         <source>AI model</source>
         <translation>AI 模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="251"/>
+        <location filename="../../viewer/settings_dialog.py" line="267"/>
         <source>User interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="268"/>
+        <location filename="../../viewer/settings_dialog.py" line="271"/>
         <source>AE title:</source>
         <translation>AE 名称：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="252"/>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="268"/>
+        <location filename="../../viewer/settings_dialog.py" line="272"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="253"/>
-        <source>Allowed peers
-(AE_TITLE host, one a line):</source>
-        <translation>允许的设备
-（每行：AE名称 主机）：</translation>
+        <location filename="../../viewer/settings_dialog.py" line="269"/>
+        <source>Allowed peers, one a line:
+AE_TITLE host rights
+(rights: store,find,get,move)</source>
+        <translation>允许的设备（每行一个）：
+AE名称 主机 权限
+（权限：store 接收,find 查询,get 获取,move 转发）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="254"/>
+        <location filename="../../viewer/settings_dialog.py" line="271"/>
         <source>Host:</source>
         <translation>主机：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="255"/>
+        <location filename="../../viewer/settings_dialog.py" line="272"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>Device:</source>
         <translation>计算设备：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="256"/>
+        <location filename="../../viewer/settings_dialog.py" line="273"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="257"/>
+        <location filename="../../viewer/settings_dialog.py" line="274"/>
         <source>Reviewer&apos;s name:</source>
         <translation>审核医生姓名：</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="262"/>
+        <location filename="../../viewer/settings_dialog.py" line="279"/>
         <source>empty: the model shipped with township-pacs</source>
         <translation>留空：使用随软件提供的模型</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="263"/>
+        <location filename="../../viewer/settings_dialog.py" line="280"/>
         <source>e.g. 王^医生; empty: asked when a review is saved</source>
         <translation>例如 王^医生；留空则在保存审核时询问</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="264"/>
+        <location filename="../../viewer/settings_dialog.py" line="281"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="265"/>
+        <location filename="../../viewer/settings_dialog.py" line="282"/>
         <source>automatic (GPU when there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="272"/>
+        <location filename="../../viewer/settings_dialog.py" line="289"/>
         <source>Any device on the network may send studies: list the allowed peers.</source>
         <translation>网络上任何设备都可以发送影像：请填写允许的设备。</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="277"/>
+        <location filename="../../viewer/settings_dialog.py" line="294"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="306"/>
+        <location filename="../../viewer/settings_dialog.py" line="323"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../viewer/settings_dialog.py" line="307"/>
+        <location filename="../../viewer/settings_dialog.py" line="324"/>
         <source>Please correct:</source>
         <translation>请更正：</translation>
     </message>

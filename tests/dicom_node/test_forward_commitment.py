@@ -8,7 +8,7 @@ import pytest
 
 from dicom_node.archive import Archive
 from dicom_node.config import load_config
-from dicom_node.forward import Forwarder
+from dicom_node.forward.worker import Forwarder
 from dicom_node.jobs import JobQueue
 from dicom_node.retention import apply_retention
 from tests.conftest import dicom_files, free_port

@@ -7,7 +7,7 @@ import pydicom
 from pydicom.uid import generate_uid
 
 from dicom_node.archive import Archive
-from dicom_node.forward import Forwarder
+from dicom_node.forward.worker import Forwarder
 from dicom_node.retention import apply_retention
 from tests.conftest import dicom_files
 from tests.dicom_node.forward_helpers import dicom_dest, forward_cfg
