@@ -359,8 +359,14 @@ class Archive:
                     log.warning("SOP Instance %s from %s differs from the stored copy; replaced it "
                                 "(node.on_conflict = replace)", sop_uid, calling_ae or "?")
                 dest = self.destination(study_uid, series_uid, sop_uid)
-                self._makedirs(dest.parent)
-                os.replace(tmp, dest)
+                for attempt in range(3):
+                    self._makedirs(dest.parent)
+                    try:
+                        os.replace(tmp, dest)
+                        break
+                    except FileNotFoundError:  # retention removed the (empty) folder just now
+                        if attempt == 2 or not tmp.exists():
+                            raise
                 _fsync_dir(dest.parent)
             except BaseException:
                 tmp.unlink(missing_ok=True)
@@ -585,30 +591,51 @@ class Archive:
         return [r[0] for r in self._conn().execute(
             "SELECT study_uid FROM studies WHERE stable_at IS NOT NULL AND ai_state = '' ORDER BY stable_at")]
 
-    def delete_study(self, study_uid: str) -> int:
-        """Remove a study's files and rows; returns the number of instances removed."""
-        rows = self._conn().execute("SELECT path FROM instances WHERE study_uid=?", (study_uid,)).fetchall()
+    def delete_study(self, study_uid: str, only: set[str] | None = None) -> int:
+        """Remove a study's instances: exactly the rows this transaction deletes, then exactly their files.
+
+        `only`: the SOP Instance UIDs the caller checked (retention: each delivered to the county); if
+        the study holds any other instance by the time the deletion runs (one arrived meanwhile),
+        nothing is deleted and 0 is returned. A file renamed into the study's folder but not yet
+        indexed is never touched (folders are removed only when empty). Returns the instances removed."""
         with self._write_lock:
             conn = self._conn()
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.execute("DELETE FROM instances WHERE study_uid=?", (study_uid,))
-                conn.execute("DELETE FROM series WHERE study_uid=?", (study_uid,))
+                rows = conn.execute("SELECT sop_instance_uid, path FROM instances WHERE study_uid=?",
+                                    (study_uid,)).fetchall()
+                if only is not None and {r["sop_instance_uid"] for r in rows} != set(only):
+                    conn.execute("ROLLBACK")
+                    log.info("study %s changed since it was checked for deletion; kept", study_uid)
+                    return 0
+                conn.executemany("DELETE FROM instances WHERE sop_instance_uid=?",
+                                 [(r["sop_instance_uid"],) for r in rows])
+                conn.execute("DELETE FROM series WHERE study_uid=? AND NOT EXISTS "
+                             "(SELECT 1 FROM instances i WHERE i.series_uid = series.series_uid)", (study_uid,))
                 ref = conn.execute("SELECT patient_ref FROM studies WHERE study_uid=?", (study_uid,)).fetchone()
-                conn.execute("DELETE FROM studies WHERE study_uid=?", (study_uid,))
+                conn.execute("DELETE FROM studies WHERE study_uid=? AND NOT EXISTS "
+                             "(SELECT 1 FROM instances i WHERE i.study_uid = studies.study_uid)", (study_uid,))
                 if ref is not None:
                     conn.execute("DELETE FROM patients WHERE id=? AND NOT EXISTS "
                                  "(SELECT 1 FROM studies WHERE patient_ref=?)", (ref[0], ref[0]))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         # Rows first, files after: a crash in between leaves stray files, never rows without files.
+        folders = set()
         for r in rows:
-            (self.root / r["path"]).unlink(missing_ok=True)
-        study_dir = self.files_dir / _uid_part(study_uid)
-        if study_dir.is_dir():
-            shutil.rmtree(study_dir, ignore_errors=True)
+            path = self.root / r["path"]
+            path.unlink(missing_ok=True)
+            folders.add(path.parent)
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            for d in (folder, folder.parent):
+                if d != self.files_dir and self.files_dir in d.parents:
+                    try:
+                        d.rmdir()  # only an empty folder: a file stored meanwhile keeps it
+                    except OSError:
+                        pass
         return len(rows)
 
     # --- start-up ----------------------------------------------------------------------------------
