@@ -15,8 +15,7 @@ from tests.conftest import dicom_files, free_port
 from tests.dicom_node.forward_helpers import fill_archive
 from tests.orthanc_helpers import running_orthanc
 
-pytest.importorskip("dicom_node.service")
-from tests.node_helpers import running_node, write_node_config  # noqa: E402
+from tests.node_helpers import running_node, write_node_config
 
 DAY = 86400
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from tests.conftest import dicom_files, free_port, ground_truth
+from tests.conftest import dicom_files, free_port, ground_truth, pydicom_data
 from tests.node_helpers import running_node
 
 pytestmark = pytest.mark.slow
@@ -41,9 +41,7 @@ def dataset_bytes(path: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def cr_files() -> list[Path]:
-    data_store = pytest.importorskip("data_store")
-    folder = Path(data_store.__file__).parent / "data"
-    return [folder / n for n in CR_FILES]
+    return [pydicom_data(n) for n in CR_FILES]
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,12 @@ import pytest
 
 from dicom_node.validate import (DEFAULT_MAX_DEPTH, STATUS_BAD_ENCODING, STATUS_PREAMBLE, STATUS_TOO_DEEP,
                                  Rejected, check_received)
-from tests.conftest import dicom_files
+from tests.conftest import dicom_files, pydicom_data
 from tests.dicom_node import malformed_corpus as mc
 
 
 def data_store_dir() -> Path:
-    data_store = pytest.importorskip("data_store")
-    return Path(data_store.__file__).parent / "data"
+    return pydicom_data("RG1_J2KR.dcm").parent
 
 
 def as_received(tmp_path: Path, src: Path, name: str | None = None) -> tuple[Path, str, str]:

@@ -19,27 +19,9 @@ import pydicom
 import pytest
 from pydicom.uid import generate_uid
 
-from tests.conftest import PROJECT_ROOT, dicom_files, ground_truth
-from tests.ai_models.test_dicom_results import dciodvfy_errors
+from tests.conftest import PROJECT_ROOT, dciodvfy_errors, dicom_files, ground_truth
 
 RESULT_MODALITIES = {"SR", "SEG", "PR"}
-
-
-def _detector_missing() -> str:
-    """Why the real detector cannot run here ("" when it can)."""
-    try:
-        from ai_models.detect import detect_series  # noqa: F401
-        from ai_models.registry import ModelNotFound, resolve_model
-    except ImportError as exc:
-        return f"ai_models.detect is not importable: {exc}"
-    try:
-        resolve_model(None)
-    except ModelNotFound as exc:
-        return str(exc)
-    return ""
-
-
-needs_detector = pytest.mark.skipif(bool(_detector_missing()), reason=_detector_missing() or "detector present")
 
 
 def run_step(storage: Path, study_uid: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -115,7 +97,6 @@ def _check_results(archive, study_uid: str, truth: dict, n_findings: int) -> Non
     assert report.model.name and report.model.version
 
 
-@needs_detector
 @pytest.mark.slow
 def test_phantom_sent_with_storescu_ends_with_sr_seg_gsps_and_a_rerun_adds_nothing(ct_phantom_small, tmp_path):
     from tests.node_helpers import running_node

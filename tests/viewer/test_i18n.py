@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, missing
 from tests.viewer.shell_helpers import (gb18030_study, reset_language, shell_archive,  # noqa: F401
                                         shell_archive_root, shell_cfg)
 from viewer.browser import COLUMNS
@@ -54,7 +54,7 @@ def test_ts_files_cover_the_code(tmp_path):
     """A string added to the code without a translation fails here (lupdate run afresh vs the committed .ts)."""
     lupdate = shutil.which("pyside6-lupdate") or str(Path(sys.executable).parent / "pyside6-lupdate")
     if not Path(lupdate).exists():
-        pytest.skip("pyside6-lupdate not installed")
+        missing("pyside6-lupdate (PySide6's tools) is not installed")
     fresh = tmp_path / "fresh.ts"
     subprocess.run([lupdate, "-silent", *SOURCES, "-ts", str(fresh)], cwd=PROJECT_ROOT, check=True, timeout=120)
     missing = set(_messages(fresh)) - set(_messages(TS["zh_CN"]))
