@@ -30,6 +30,43 @@ class NodeError(RuntimeError):
     """The node cannot run as configured; the message says why."""
 
 
+def _try_lock(fh) -> bool:
+    """An exclusive, non-blocking lock on an open file (flock; msvcrt on Windows); False when held."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def running_node_pid(storage) -> int | None:
+    """The PID of the node that runs on this storage folder right now (e.g. the installed service), or
+    None. The workstation asks before it starts an embedded node: never a second node on one archive."""
+    from pathlib import Path
+
+    storage = Path(storage)
+    if not (storage / "node.lock").exists():
+        return None
+    with open(storage / "node.lock", "a+") as fh:
+        if _try_lock(fh):
+            return None  # closing the file releases the lock at once
+    try:
+        return int((storage / "node.running").read_text().strip())
+    except (OSError, ValueError):
+        return 0  # held, but the holder has not written its PID yet
+
+
 class Node:
     def __init__(self, cfg: dict):
         self.cfg = cfg
@@ -70,12 +107,7 @@ class Node:
     def _take_lock(self) -> None:
         """One node per storage folder: a second one would clean the first one's temp files."""
         self._lock_fh = open(self.archive.root / "node.lock", "a+")
-        try:
-            import fcntl
-            fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # Windows: no advisory locks; the installer runs only one node
-            pass
-        except OSError:
+        if not _try_lock(self._lock_fh):
             self._lock_fh.close()
             self._lock_fh = None
             raise NodeError(f"another tpacs node is already using {self.archive.root}")

@@ -277,165 +277,170 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../viewer/main_window.py" line="180"/>
+        <location filename="../../viewer/main_window.py" line="181"/>
         <source>township-pacs workstation</source>
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="181"/>
+        <location filename="../../viewer/main_window.py" line="182"/>
         <source>Studies</source>
         <translation>Studies</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="182"/>
+        <location filename="../../viewer/main_window.py" line="183"/>
         <source>Reading</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="183"/>
+        <location filename="../../viewer/main_window.py" line="184"/>
         <source>Series:</source>
         <translation>Series:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="188"/>
+        <location filename="../../viewer/main_window.py" line="189"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="189"/>
+        <location filename="../../viewer/main_window.py" line="190"/>
         <source>&amp;Open folder…</source>
         <translation>&amp;Open folder…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="190"/>
+        <location filename="../../viewer/main_window.py" line="191"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="191"/>
+        <location filename="../../viewer/main_window.py" line="192"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="192"/>
+        <location filename="../../viewer/main_window.py" line="193"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="285"/>
+        <location filename="../../viewer/main_window.py" line="297"/>
+        <source>Receiving through the DICOM node service (%1 on port %2)</source>
+        <translation>Receiving through the DICOM node service (%1 on port %2)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/main_window.py" line="300"/>
         <source>Receiving as %1 on port %2</source>
         <translation>Receiving as %1 on port %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="287"/>
+        <location filename="../../viewer/main_window.py" line="302"/>
         <source>Starting the DICOM node…</source>
         <translation>Starting the DICOM node…</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="289"/>
+        <location filename="../../viewer/main_window.py" line="304"/>
         <source>Port %1 is already in use: this workstation is not receiving (is another node running?)</source>
         <translation>Port %1 is already in use: this workstation is not receiving (is another node running?)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="292"/>
+        <location filename="../../viewer/main_window.py" line="307"/>
         <source>DICOM node not running: %1</source>
         <translation>DICOM node not running: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="294"/>
+        <location filename="../../viewer/main_window.py" line="309"/>
         <source>Folder: %1</source>
         <translation>Folder: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="295"/>
+        <location filename="../../viewer/main_window.py" line="310"/>
         <source>DICOM node not running</source>
         <translation>DICOM node not running</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="319"/>
-        <location filename="../../viewer/main_window.py" line="415"/>
+        <location filename="../../viewer/main_window.py" line="334"/>
+        <location filename="../../viewer/main_window.py" line="430"/>
         <source>Unsaved review</source>
         <translation>Unsaved review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="320"/>
+        <location filename="../../viewer/main_window.py" line="335"/>
         <source>The review has not been saved. Close anyway?</source>
         <translation>The review has not been saved. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="339"/>
+        <location filename="../../viewer/main_window.py" line="354"/>
         <source>Cannot open the study: %1</source>
         <translation>Cannot open the study: %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="365"/>
+        <location filename="../../viewer/main_window.py" line="380"/>
         <source>No images to show in %1</source>
         <translation>No images to show in %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="383"/>
+        <location filename="../../viewer/main_window.py" line="398"/>
         <source>(%1 images)</source>
         <translation>(%1 images)</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="416"/>
+        <location filename="../../viewer/main_window.py" line="431"/>
         <source>The review has not been saved. Discard it?</source>
         <translation>The review has not been saved. Discard it?</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="431"/>
+        <location filename="../../viewer/main_window.py" line="446"/>
         <source>Open a folder of DICOM files</source>
         <translation>Open a folder of DICOM files</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="452"/>
+        <location filename="../../viewer/main_window.py" line="467"/>
         <source>Loaded %1 images</source>
         <translation>Loaded %1 images</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="464"/>
+        <location filename="../../viewer/main_window.py" line="479"/>
         <source>%1 unreadable files skipped: %2</source>
         <translation>%1 unreadable files skipped: %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="523"/>
+        <location filename="../../viewer/main_window.py" line="538"/>
         <source>No study open.</source>
         <translation>No study open.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="528"/>
+        <location filename="../../viewer/main_window.py" line="543"/>
         <source>Review saved by %1</source>
         <translation>Review saved by %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="564"/>
         <source>Save review</source>
         <translation>Save review</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="549"/>
+        <location filename="../../viewer/main_window.py" line="564"/>
         <source>Reviewer&apos;s name:</source>
         <translation>Reviewer&apos;s name:</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="553"/>
-        <location filename="../../viewer/main_window.py" line="559"/>
-        <location filename="../../viewer/main_window.py" line="562"/>
+        <location filename="../../viewer/main_window.py" line="568"/>
+        <location filename="../../viewer/main_window.py" line="574"/>
+        <location filename="../../viewer/main_window.py" line="577"/>
         <source>Review not saved</source>
         <translation>Review not saved</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="554"/>
+        <location filename="../../viewer/main_window.py" line="569"/>
         <source>A review needs the reviewer&apos;s name.</source>
         <translation>A review needs the reviewer&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="586"/>
+        <location filename="../../viewer/main_window.py" line="601"/>
         <source>Settings saved; the DICOM node is restarting.</source>
         <translation>Settings saved; the DICOM node is restarting.</translation>
     </message>
     <message>
-        <location filename="../../viewer/main_window.py" line="588"/>
+        <location filename="../../viewer/main_window.py" line="603"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
