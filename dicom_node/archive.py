@@ -150,15 +150,22 @@ def _text(ds: pydicom.Dataset, keyword: str, limit: int = 256, encodings: list[s
     return text.strip(" \x00").replace("\x00", "")[:limit]
 
 
-def index_fields(ds: pydicom.Dataset) -> dict[str, str]:
-    """What the index keeps of an object, each value read once."""
-    encs = _encodings(ds)
-    limits = {"StudyInstanceUID": 64, "SeriesInstanceUID": 64, "SOPInstanceUID": 64, "SOPClassUID": 64,
+INDEX_LIMITS = {"StudyInstanceUID": 64, "SeriesInstanceUID": 64, "SOPInstanceUID": 64, "SOPClassUID": 64,
               "PatientID": 64, "PatientName": 256, "PatientBirthDate": 8, "PatientSex": 16, "StudyDate": 8,
               "StudyTime": 16, "AccessionNumber": 16, "StudyID": 16, "StudyDescription": 64,
               "ReferringPhysicianName": 256, "BodyPartExamined": 64, "Modality": 16, "SeriesNumber": 12,
               "SeriesDescription": 64, "SeriesDate": 8, "SeriesTime": 16, "InstanceNumber": 12}
-    f = {kw: _text(ds, kw, n, encs) for kw, n in limits.items()}
+
+
+def index_fields(ds) -> dict[str, str]:
+    """What the index keeps of an object, each value read once: from a pydicom Dataset (objects made
+    here, files found at start-up) or from what validate.check_received collected while it checked a
+    received one (its text already decoded with the object's character set)."""
+    if isinstance(ds, pydicom.Dataset):
+        encs = _encodings(ds)
+        f = {kw: _text(ds, kw, n, encs) for kw, n in INDEX_LIMITS.items()}
+    else:
+        f = {kw: ds.get(kw)[:n] for kw, n in INDEX_LIMITS.items()}
     f["BodyPartExamined"] = f["BodyPartExamined"].upper()
     f["Modality"] = f["Modality"].upper()
     return f
@@ -204,13 +211,29 @@ def split_file(data: bytes | memoryview) -> tuple[bytes, int]:
     return bytes(view[128:offset]), offset
 
 
-def _same_body(path: Path, body: bytes | memoryview) -> bool:
-    """Whether the archived file at `path` holds exactly these data set bytes (the File Meta is ours,
-    so only the data set counts). Compared directly, only when a SOP Instance UID comes again:
+def data_set_offset(fh) -> int:
+    """Where the data set starts in an open Part 10 file (after preamble, "DICM" and the File Meta)."""
+    fh.seek(0)
+    return split_file(fh.read(65536))[1]
+
+
+def same_data_set(a: Path, b: Path) -> bool:
+    """Whether two Part 10 files hold exactly the same data set bytes (each File Meta is its writer's, so
+    only the data sets count). Compared a MiB at a time, only when a SOP Instance UID comes again:
     hashing every arriving object would cost more than these rare comparisons."""
     try:
-        data = path.read_bytes()
-        return memoryview(data)[split_file(data)[1]:] == memoryview(body)
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            oa, ob = data_set_offset(fa), data_set_offset(fb)
+            if os.fstat(fa.fileno()).st_size - oa != os.fstat(fb.fileno()).st_size - ob:
+                return False
+            fa.seek(oa)
+            fb.seek(ob)
+            while True:
+                ca, cb = fa.read(1 << 20), fb.read(1 << 20)
+                if ca != cb:
+                    return False
+                if not ca:
+                    return True
     except (OSError, ArchiveError):
         return False
 
@@ -321,19 +344,19 @@ class Archive:
         for m in reversed(missing):  # the new folder entries must survive a power cut too
             _fsync_dir(m.parent)
 
-    def commit_temp(self, tmp: Path, ds: pydicom.Dataset, body: bytes | memoryview, size: int,
-                    transfer_syntax: str, calling_ae: str = "", received: bool = True) -> StoreResult:
-        """Move a fsynced temp file into files/ and index it (duplicate rules applied).
+    def commit_temp(self, tmp: Path, ds, size: int, transfer_syntax: str,
+                    calling_ae: str = "", received: bool = True) -> StoreResult:
+        """Move a fsynced temp file (a Part 10 file under tmp/) into files/ and index it (duplicate rules
+        applied: the data set bytes of the stored copy are compared with the temp file's).
 
-        `ds` is the object's data set read up to the pixel data, `body` its data set bytes (to tell a
-        duplicate from a conflicting copy); `received` False for locally made
+        `ds` is the object read up to the pixel data (a pydicom Dataset, or what validate.check_received
+        collected); `received` False for locally made
         objects, which do not restart the study's quiet period (AI results must not retrigger the AI).
         On return the object is on disk and in the index (or the temp file is gone for duplicates).
         """
-        sop_uid = _text(ds, "SOPInstanceUID", 64)
-        study_uid = _text(ds, "StudyInstanceUID", 64)
-        series_uid = _text(ds, "SeriesInstanceUID", 64)
-        sop_class = _text(ds, "SOPClassUID", 64)
+        fields = index_fields(ds)
+        sop_uid, study_uid = fields["SOPInstanceUID"], fields["StudyInstanceUID"]
+        series_uid, sop_class = fields["SeriesInstanceUID"], fields["SOPClassUID"]
         if not (sop_uid and study_uid and series_uid and sop_class):
             tmp.unlink(missing_ok=True)
             raise ArchiveError("missing SOP Class/SOP Instance/Study/Series Instance UID")
@@ -347,7 +370,7 @@ class Archive:
                 old_path = None
                 if existing is not None:
                     old_path = self.root / existing["path"]
-                    if _same_body(old_path, body):
+                    if same_data_set(old_path, tmp):
                         tmp.unlink(missing_ok=True)
                         return StoreResult("duplicate", self._instance_by_uid(sop_uid))
                     if self.on_conflict == "keep_first":
@@ -373,14 +396,13 @@ class Archive:
                 raise
             now = time.time()
             rel = dest.relative_to(self.root).as_posix()
-            self._index(ds, rel, size, "", transfer_syntax, calling_ae, now, received)
+            self._index(fields, rel, size, "", transfer_syntax, calling_ae, now, received)
             if old_path is not None and old_path != dest:
                 old_path.unlink(missing_ok=True)
         return StoreResult(outcome, self._instance_by_uid(sop_uid))
 
-    def _index(self, ds: pydicom.Dataset, rel: str, size: int, digest: str, transfer_syntax: str,
+    def _index(self, f: dict[str, str], rel: str, size: int, digest: str, transfer_syntax: str,
                calling_ae: str, now: float, received: bool) -> None:
-        f = index_fields(ds)
         t = f.__getitem__
         study_uid, series_uid, sop_uid = t("StudyInstanceUID"), t("SeriesInstanceUID"), t("SOPInstanceUID")
         body_part = t("BodyPartExamined")
@@ -443,8 +465,7 @@ class Archive:
         parsed = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
         ts = str(parsed.file_meta.get("TransferSyntaxUID", ""))
         tmp = self.write_temp([b"\x00" * 128, meta, body])
-        result = self.commit_temp(tmp, parsed, body, len(data), ts, calling_ae=source_ae,
-                                  received=False)
+        result = self.commit_temp(tmp, parsed, len(data), ts, calling_ae=source_ae, received=False)
         return result.record
 
     # --- reading -----------------------------------------------------------------------------------
@@ -665,7 +686,7 @@ class Archive:
                 data = p.read_bytes()
                 split_file(data)  # a Part 10 file, or not ours to index
                 ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
-                self._index(ds, rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
+                self._index(index_fields(ds), rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
                             "", p.stat().st_mtime, received=True)
                 n += 1
             except Exception as exc:

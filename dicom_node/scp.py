@@ -27,6 +27,7 @@ from dicom_node import pynetdicom_internals as internals
 from dicom_node import query
 from dicom_node.archive import Archive
 from dicom_node.forward import commitment
+from dicom_node.guard import GuardedSocket
 from dicom_node.peers import rights_of
 from dicom_node.receive import STATUS_NOT_AUTHORIZED, STATUS_SUCCESS, Receiver
 from dicom_node.tls import server_context
@@ -63,9 +64,12 @@ _QR_RIGHT.update({uid: "get" for uid in (query.PATIENT_ROOT_GET, query.STUDY_ROO
 _QR_RIGHT.update({uid: "move" for uid in (query.PATIENT_ROOT_MOVE, query.STUDY_ROOT_MOVE)})
 
 
-class NoDelayServer(ThreadedAssociationServer):
+class GuardedServer(ThreadedAssociationServer):
     """pynetdicom's threaded server; each accepted connection has Nagle's algorithm off (a C-STORE
-    response must never wait ~40 ms for a delayed ACK)."""
+    response must never wait ~40 ms for a delayed ACK) and is a GuardedSocket (dicom_node.guard)."""
+
+    max_pdu = 0
+    max_instance = 0
 
     def shutdown(self) -> None:
         """Stop serving and close the listening socket (made by AE.make_server, so not in the AE's
@@ -79,7 +83,7 @@ class NoDelayServer(ThreadedAssociationServer):
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
             pass
-        return client, address
+        return GuardedSocket(client, address, self.max_pdu, self.max_instance), address
 
 
 class Scp:
@@ -218,7 +222,9 @@ class Scp:
 
     def _serve(self, address, ssl_context):
         server = self.ae.make_server(address, evt_handlers=self.handlers(), ssl_context=ssl_context,
-                                     server_class=NoDelayServer)
+                                     server_class=GuardedServer)
+        server.max_pdu = int(self.cfg["node"].get("max_pdu_bytes", 0))
+        server.max_instance = int(self.cfg["node"].get("max_instance_bytes", 0))
         threading.Thread(target=server.serve_forever, name=f"dicom-server-{address[1]}", daemon=True).start()
         return server
 
