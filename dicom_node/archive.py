@@ -673,6 +673,21 @@ class Archive:
             log.info("removed %d leftover temp file(s) from %s", n, self.tmp_dir)
         return n
 
+    def sweep_tmp(self, older_than_s: float) -> int:
+        """Remove temp files nobody wrote for `older_than_s` (a transfer cut off half-way leaves its
+        partial file; a live one is written at least every network timeout). Returns how many."""
+        n, cutoff = 0, time.time() - older_than_s
+        for p in self.tmp_dir.iterdir():
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    n += 1
+            except OSError:
+                pass
+        if n:
+            log.info("removed %d abandoned temp file(s) from %s", n, self.tmp_dir)
+        return n
+
     def reindex_orphans(self) -> int:
         """Index complete files in files/ that have no row (renamed, then the process died before
         the index commit). Such files were never acknowledged, but they are whole: keep them."""

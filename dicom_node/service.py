@@ -85,6 +85,7 @@ class Node:
         self.allowed_peers = list(node.get("allowed_peers", []))
         self.scp: Scp | None = None
         self.forwarder = None
+        self._stopping = threading.Event()
         self._lock_fh = None
         self._running_marker = self.archive.root / "node.running"
 
@@ -143,10 +144,23 @@ class Node:
                  self.archive.root)
         self.stability.start()
         self.pipeline.start()
+        self._janitor = threading.Thread(target=self._sweep_tmp, name="tmp-janitor", daemon=True)
+        self._janitor.start()
+
+    def _sweep_tmp(self) -> None:
+        """Partial temp files of transfers cut off half-way go within twice the network + DIMSE timeouts."""
+        node = self.cfg["node"]
+        age = max(10.0, 2 * (float(node.get("network_timeout_s", 60)) + float(node.get("dimse_timeout_s", 60))))
+        while not self._stopping.wait(min(60.0, age / 2)):
+            try:
+                self.archive.sweep_tmp(age)
+            except Exception:
+                log.exception("sweeping %s", self.archive.tmp_dir)
 
     def stop(self) -> None:
         if self._lock_fh is None:  # never started (or the storage belongs to another node): touch nothing
             return
+        self._stopping.set()
         if self.scp is not None:
             self.scp.stop()
             self.scp = None
