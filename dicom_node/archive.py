@@ -661,17 +661,8 @@ class Archive:
 
     # --- start-up ----------------------------------------------------------------------------------
     def clean_tmp(self) -> int:
-        """Remove leftover temp files (never indexed). Only the node calls this, at its start-up."""
-        n = 0
-        for p in self.tmp_dir.iterdir():
-            try:
-                p.unlink()
-                n += 1
-            except OSError:
-                pass
-        if n:
-            log.info("removed %d leftover temp file(s) from %s", n, self.tmp_dir)
-        return n
+        """Remove every leftover temp file (never indexed). Only the node calls this, at its start-up."""
+        return self.sweep_tmp(float("-inf"))
 
     def sweep_tmp(self, older_than_s: float) -> int:
         """Remove temp files nobody wrote for `older_than_s` (a transfer cut off half-way leaves its
@@ -685,7 +676,7 @@ class Archive:
             except OSError:
                 pass
         if n:
-            log.info("removed %d abandoned temp file(s) from %s", n, self.tmp_dir)
+            log.info("removed %d leftover temp file(s) from %s", n, self.tmp_dir)
         return n
 
     def reindex_orphans(self) -> int:
