@@ -29,6 +29,17 @@ def raw_socket(assoc) -> socket.socket | None:
     return getattr(getattr(getattr(assoc, "dul", None), "socket", None), "socket", None)
 
 
+def no_delay(assoc) -> None:
+    """Nagle's algorithm off on an association we requested (pynetdicom has no option for it): a small
+    C-STORE's data set PDU must not wait for the ACK of its command PDU (~40 ms on Linux)."""
+    sock = raw_socket(assoc)
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+
 def can_pause(assoc) -> bool:
     return hasattr(assoc, "_reactor_checkpoint") and hasattr(assoc, "_is_paused")
 

@@ -4,8 +4,8 @@ The data set is never held in memory: pynetdicom writes it, as it arrives, to a 
 storage's tmp/ (its documented STORE_RECV_CHUNKED_DATASET switch; the temp folder of the receiving
 process is the storage's tmp/, same volume as files/), and dicom_node.guard cuts a connection whose
 PDUs or data set exceed the node's limits while they arrive. Then, per instance: free-space floor ->
-fsync of that file (on a thread, while `validate.check_received` walks it) -> atomic rename into files/
-and fsync of the folder -> index row -> status 0x0000. The bytes stored are the data set exactly as
+`validate.check_received` (one pass over the bytes; a refused object costs no fsync) -> fsync of the
+file -> atomic rename into files/ and fsync of the folder -> index row -> status 0x0000. The bytes stored are the data set exactly as
 received, behind a zeroed preamble and a File Meta. Any failure before the index row answers a failure
 status and leaves no file behind.
 """
@@ -17,12 +17,11 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 from pynetdicom import _config
 
 from dicom_node.archive import Archive, ArchiveError
-from dicom_node.validate import Rejected, check_received
+from dicom_node.validate import DEFAULT_MAX_INFLATED, Rejected, check_received
 
 log = logging.getLogger("dicom_node.node")
 
@@ -48,16 +47,13 @@ class Receiver:
         node = cfg["node"]
         self.archive = archive
         self.min_free_bytes = int(node.get("min_free_bytes", 0))
-        self._fsync_pool = ThreadPoolExecutor(max_workers=max(2, int(node.get("max_associations", 10))),
-                                              thread_name_prefix="fsync")
+        # a deflated data set inflates (to a scratch file) at most to the size the node accepts at all
+        self.max_inflated = min(int(node.get("max_instance_bytes", DEFAULT_MAX_INFLATED)), DEFAULT_MAX_INFLATED)
         # Data sets stream to a file as they arrive, on the storage volume (pynetdicom's documented switch;
         # it makes its temp files in this process's temp folder). Process-wide settings: a receiving
         # process is the node's, and the workstation's embedded node makes its process one.
         _config.STORE_RECV_CHUNKED_DATASET = True
         tempfile.tempdir = str(archive.tmp_dir)
-
-    def close(self) -> None:
-        self._fsync_pool.shutdown(wait=True)
 
     def store(self, event, calling: str, address: str) -> int:
         req = event.request
@@ -76,15 +72,13 @@ class Receiver:
         try:
             tmp = event.dataset_path  # the data set as received, in a Part 10 file pynetdicom wrote
             size = os.path.getsize(tmp)
-            synced = self._fsync_pool.submit(_fsync_path, tmp)
-            try:
-                ds = check_received(tmp, sop_class, ts)  # while the disk flushes the file
+            try:  # one pass over the bytes (~0.3 ms for a 512 KiB slice): refused objects cost no fsync
+                ds = check_received(tmp, sop_class, ts, max_inflated=self.max_inflated)
             except Rejected as exc:
                 log.warning("refused %s from %s (%s): 0x%04X %s", sop_uid or "?", calling, address,
                             exc.status, exc.reason)
                 return exc.status
-            finally:
-                synced.result()  # on disk before it is renamed (or removed); raises what fsync raised
+            _fsync_path(tmp)  # on disk before it is renamed
             result = self.archive.commit_temp(tmp, ds, size, ts, calling_ae=calling)
             tmp = None
             if result.outcome != "stored":

@@ -232,4 +232,3 @@ class Scp:
         for server in self.servers:
             server.shutdown()
         self.servers.clear()
-        self.receiver.close()

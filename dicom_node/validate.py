@@ -397,7 +397,7 @@ def check_received(path: Path, context_sop_class: str, context_transfer_syntax: 
             if size < 132:
                 raise Rejected(STATUS_TRUNCATED, f"file of {size} bytes cannot hold preamble + DICM")
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                facts = _check_bytes(mm, ts, max_depth, max_inflated)
+                facts = _check_bytes(mm, ts, max_depth, max_inflated, path.with_name(path.name + ".inflated"))
     except OSError as exc:
         raise Rejected(STATUS_CANNOT_UNDERSTAND, f"cannot read the received file: {exc}") from exc
 
@@ -443,7 +443,39 @@ def check_received(path: Path, context_sop_class: str, context_transfer_syntax: 
     return ds
 
 
-def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int) -> dict:
+def _inflate(buf, start: int, scratch: Path, max_inflated: int):
+    """The deflated data set (buf[start:]) inflated into `scratch` a few MiB at a time, so that a "zip
+    bomb" fills neither memory nor, beyond max_inflated, the disk; an mmap of it (the caller closes it),
+    or b"" when it inflates to nothing."""
+    step = 4 << 20
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    total = 0
+
+    def put(chunk: bytes) -> None:
+        nonlocal total
+        total += len(chunk)
+        if total > max_inflated:
+            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set inflates beyond {max_inflated} bytes")
+        out.write(chunk)
+
+    with open(scratch, "w+b") as out:
+        try:
+            for pos in range(start, len(buf), step):
+                pending = buf[pos:pos + step]  # bytes: nothing keeps a view of the received file
+                while pending:  # never more at once than may still come before the limit
+                    put(inflater.decompress(pending, min(step, max_inflated - total + 1)))
+                    pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+            put(inflater.flush())
+        except zlib.error as exc:
+            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set does not inflate: {exc}") from None
+        out.flush()
+        return mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) if total else b""
+
+
+def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int, scratch: Path) -> dict:
+    """The checks on the bytes; `scratch`: where a deflated data set is inflated (removed afterwards)."""
     if buf[128:132] != b"DICM":
         raise Rejected(STATUS_CANNOT_UNDERSTAND, "no 'DICM' prefix: not the file the receiver wrote")
     if any(buf[:128]):
@@ -454,17 +486,20 @@ def _check_bytes(buf, ts: UID, max_depth: int, max_inflated: int) -> dict:
     if meta_ts and meta_ts != str(ts):
         raise Rejected(STATUS_BAD_ENCODING, f"transfer syntax {meta_ts} in the file meta differs from the "
                                             f"presentation context's {ts}")
-    data = buf
     if ts.is_deflated:
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         try:
-            with memoryview(buf) as view:
-                data = inflater.decompress(view[start:], max_inflated + 1)
-        except zlib.error as exc:
-            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set does not inflate: {exc}") from exc
-        if len(data) > max_inflated or inflater.unconsumed_tail:
-            raise Rejected(STATUS_BAD_ENCODING, f"deflated data set inflates beyond {max_inflated} bytes")
-        start = 0
+            data = _inflate(buf, start, scratch, max_inflated)
+            try:
+                return _check_plain(data, 0, ts, max_depth, meta)
+            finally:
+                if not isinstance(data, bytes):
+                    data.close()
+        finally:
+            scratch.unlink(missing_ok=True)
+    return _check_plain(buf, start, ts, max_depth, meta)
+
+
+def _check_plain(data, start: int, ts: UID, max_depth: int, meta: dict) -> dict:
     if len(data) - start <= 0:
         raise Rejected(STATUS_TRUNCATED, "empty data set")
     if len(data) - start >= 132 and data[start + 128:start + 132] == b"DICM":

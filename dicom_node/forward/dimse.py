@@ -64,6 +64,8 @@ def associate(cfg: dict, dest: Destination, contexts: list[tuple[str, list[str]]
         assoc = ae.associate(dest.host, dest.port, ae_title=dest.ae_title, **kwargs)
     except ssl.SSLError as exc:
         raise SendError(f"TLS with {dest.peer} failed: {exc}") from exc
+    if assoc.is_established:
+        internals.no_delay(assoc)
     return assoc
 
 
