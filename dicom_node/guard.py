@@ -8,17 +8,22 @@ the connection - pynetdicom then aborts the association, and the partial temp fi
 when
   - a P-DATA-TF PDU is longer than the maximum the node announced (`node.max_pdu_bytes`), or any other
     PDU longer than 1 MiB (an A-ASSOCIATE-RQ is a few KiB),
-  - one message's data set grows beyond `node.max_instance_bytes`.
+  - one message's data set grows beyond `node.max_instance_bytes`,
+  - the storage volume has no room for the next P-DATA PDU (plus 1 MiB for the index): pynetdicom would
+    fail writing its temp file and leave the association hanging; cut, the peer sees an abort at once.
+    (Above node.min_free_bytes the node answers 0xA700 instead; this is for a volume filled regardless.)
 It reads nothing ahead (pynetdicom polls the socket with select), so it only looks at what passes by.
 """
 from __future__ import annotations
 
 import logging
+import shutil
 import struct
 
 log = logging.getLogger("dicom_node.node")
 
 OTHER_PDU_MAX = 1 << 20
+ROOM_MARGIN = 1 << 20  # left free beyond a PDU: the index and its write-ahead log need room too
 
 
 class PeerLimitExceeded(ConnectionAbortedError):
@@ -28,8 +33,9 @@ class PeerLimitExceeded(ConnectionAbortedError):
 class GuardedSocket:
     """A socket (plain or TLS) as pynetdicom sees it, with the limits above checked on every recv."""
 
-    def __init__(self, sock, address, max_pdu: int, max_instance: int):
+    def __init__(self, sock, address, max_pdu: int, max_instance: int, volume: str | None = None):
         self._sock = sock
+        self._volume = volume  # where received data sets are written (checked for room per P-DATA PDU)
         self._address = address
         self.max_pdu = max_pdu or (1 << 32)
         self.max_instance = max_instance or (1 << 62)
@@ -73,6 +79,10 @@ class GuardedSocket:
                 limit = self.max_pdu if self._pdu_type == 0x04 else OTHER_PDU_MAX
                 if length > limit:
                     self._cut(f"PDU of {length} bytes, more than the {limit} this node accepts (node.max_pdu_bytes)")
+                if self._pdu_type == 0x04 and self._volume is not None:
+                    free = shutil.disk_usage(self._volume).free
+                    if free < length + ROOM_MARGIN:
+                        self._cut(f"the storage volume is full ({free} bytes free)")
                 self._pdu_left = length
                 self._in_header = self._pdu_type == 0x04
                 self._item_left = 0

@@ -70,6 +70,7 @@ class GuardedServer(ThreadedAssociationServer):
 
     max_pdu = 0
     max_instance = 0
+    volume: str | None = None  # the storage's tmp/, checked for room per P-DATA PDU
 
     def shutdown(self) -> None:
         """Stop serving and close the listening socket (made by AE.make_server, so not in the AE's
@@ -83,7 +84,7 @@ class GuardedServer(ThreadedAssociationServer):
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
             pass
-        return GuardedSocket(client, address, self.max_pdu, self.max_instance), address
+        return GuardedSocket(client, address, self.max_pdu, self.max_instance, self.volume), address
 
 
 class Scp:
@@ -225,6 +226,7 @@ class Scp:
                                      server_class=GuardedServer)
         server.max_pdu = int(self.cfg["node"].get("max_pdu_bytes", 0))
         server.max_instance = int(self.cfg["node"].get("max_instance_bytes", 0))
+        server.volume = str(self.archive.tmp_dir)
         threading.Thread(target=server.serve_forever, name=f"dicom-server-{address[1]}", daemon=True).start()
         return server
 
