@@ -8,7 +8,9 @@ Every peer starts fresh (empty storage) before each timed send; the time is stor
 association included. tpacs's figure includes validation, fsync of each file and its folder, and the
 SQLite index; storescp only writes files (no fsync, no index); Orthanc writes files and indexes them in
 its own SQLite. The floor writes the same bytes as files, one after another, each with write, fsync,
-rename and an fsync of its folder: what the disk allows for durable one-by-one storage. Absolute times
+rename and an fsync of its folder: what the disk allows for durable one-by-one storage. "pynetdicom" is
+pynetdicom's receive path alone (data sets streamed to temp files, a handler that stores nothing): what
+tpacs pays for being built on it. Absolute times
 are noisy on shared machines; the ratios from one run (peers interleaved) are what we track.
 
 Every process runs with TCP_NODELAY=1 (the peers at their best: Debian's DCMTK leaves Nagle's algorithm
@@ -145,6 +147,34 @@ def bench_storescp(work: Path, files: list[Path]) -> float:
         proc.wait(10)
 
 
+PYNETDICOM_NOOP = r"""
+import sys, tempfile
+from pynetdicom import AE, _config, evt
+from pynetdicom.sop_class import CTImageStorage
+_config.STORE_RECV_CHUNKED_DATASET = True
+tempfile.tempdir = sys.argv[2]
+ae = AE(ae_title="NOOP")
+ae.maximum_pdu_size = 1048576
+ae.add_supported_context(CTImageStorage, ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"])
+ae.start_server(("127.0.0.1", int(sys.argv[1])), block=True, evt_handlers=[(evt.EVT_C_STORE, lambda e: 0)])
+"""
+
+
+def bench_pynetdicom(work: Path, files: list[Path]) -> float:
+    """pynetdicom's own receive path with a handler that stores nothing (the data sets stream to temp
+    files, as in tpacs): what any receiver built on pynetdicom pays before it does its own work."""
+    work.mkdir(parents=True)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", PYNETDICOM_NOOP, str(port), str(work)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        return send(port, "NOOP", files)
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
 def bench_orthanc(work: Path, files: list[Path]) -> float:
     with running_orthanc(work, aet="ORTHANC") as orth:  # inherits the environment (TCP_NODELAY)
         dt = send(orth.dicom_port, "ORTHANC", files)
@@ -215,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"series: {len(files)} files, {mb:.0f} MB", flush=True)
 
-        runners = {"floor": bench_floor, "tpacs": bench_tpacs}
+        runners = {"floor": bench_floor, "tpacs": bench_tpacs, "pynetdicom": bench_pynetdicom}
         if not args.skip_peers:
             runners.update(storescp=bench_storescp, orthanc=bench_orthanc)
         modes = {"TCP_NODELAY=1": {"TCP_NODELAY": "1"}}
@@ -245,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
             ratio = med["tpacs"] / med["floor"]
             print(f"  tpacs / floor    = {ratio:.2f}   (target <= 1.5: {'met' if ratio <= 1.5 else 'missed'})")
+            print(f"  pynetdicom alone (a handler that stores nothing) {med['pynetdicom']:.2f} s = "
+                  f"{med['pynetdicom'] / med['floor']:.2f}x the floor, {med['pynetdicom'] / med['tpacs']:.2f} of tpacs")
             if "orthanc" in med:
                 o = med["orthanc"] / med["tpacs"]
                 print(f"  Orthanc / tpacs  = {o:.2f}   (target >= 2.0 with TCP_NODELAY=1: {'met' if o >= 2 else 'missed'})")
