@@ -192,17 +192,20 @@ def bench_memory(work: Path, n: int = 10, size: int = 500 * MIB) -> None:
 
     sources = [write_big_ct(work / f"big{k}.dcm", size) for k in range(n)]
     _config.STORE_SEND_CHUNKED_DATASET = True
-    with running_node(work / "memnode", config={"stability": {"quiet_seconds": 600},
-                                                "node": {"max_associations": n + 2}}) as node:
+    # Ten 500 MB fsyncs at once take a while on a shared disk: nobody may give up waiting.
+    slow = {"max_associations": n + 2, "network_timeout_s": 1800.0, "dimse_timeout_s": 1800.0}
+    with running_node(work / "memnode", config={"stability": {"quiet_seconds": 600}, "node": slow}) as node:
         watch = NodePeak(node.proc.pid)
         statuses: list = []
 
         def one(path: Path, k: int) -> None:
             ae = AE(ae_title=f"BIG{k}")
+            ae.dimse_timeout = ae.network_timeout = 1800
             ae.add_requested_context(CT_IMAGE, "1.2.840.10008.1.2.1")
             assoc = ae.associate("127.0.0.1", node.port, ae_title=node.aet)
             try:
-                statuses.append(int(assoc.send_c_store(path).Status))
+                rsp = assoc.send_c_store(path)
+                statuses.append(int(rsp.Status) if "Status" in rsp else None)
             finally:
                 assoc.release()
 

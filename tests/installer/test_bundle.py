@@ -109,6 +109,7 @@ def test_installed_tpacs_runs_from_its_own_isolated_environment(installed):
     assert f'ExecStart="{prefix}/bin/tpacs" node' in unit
     cfg = home / ".config/township-pacs/config.toml"
     assert cfg.read_text(encoding="utf-8") == (PROJECT_ROOT / "resources" / "default_config.toml").read_text(encoding="utf-8")
+    assert cfg.stat().st_mode & 0o077 == 0  # it will hold STOW tokens and passwords: the user's alone
 
 
 def _shipped_model_present() -> bool:
