@@ -3,5 +3,5 @@
 # local storage folder, SQLite index, the shipped model, the DICOM node listening on port 11112.
 set -euo pipefail
 cd "$(dirname "$0")"
-TPACS_EXTRAS=${TPACS_EXTRAS:-test} ./installer/setup-dev.sh
+TPACS_EXTRAS=${TPACS_EXTRAS-} ./installer/setup-dev.sh  # no extras: the workstation needs no test tools, no torch
 exec .venv/bin/tpacs view "$@"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from dicom_node.archive import Archive  # noqa: E402
 from dicom_node.config import load_config  # noqa: E402
-from dicom_node.forward import Forwarder  # noqa: E402
+from dicom_node.forward.worker import Forwarder  # noqa: E402
 from tests.orthanc_helpers import running_orthanc  # noqa: E402
 
 STORESCU = next((p for p in ("/usr/bin/storescu", "/usr/local/bin/storescu") if Path(p).is_file()), "storescu")

@@ -4,7 +4,8 @@ Loading (each measurement in a fresh process, files in the page cache, median of
   tpacs    viewer.logic.volume.iter_load_series (what the ReadingWidget's loader thread runs)
   peer     bare pydicom: dcmread + pixel_array per file, np.stack into a volume
   peer-0   bare pydicom decode that keeps nothing (the floor: reading + decoding only)
-Printed: time to first image, time to full volume, peak memory above the process's start, as
+Printed: time to first image, time to full volume, peak memory above the process's start (each
+loader's own process: its VmHWM, reset after imports - see benchmarks/peak_memory.py), as
 ratios to the peer and to the voxel bytes. Targets: full volume <= 1.3x the peer, first image
 <= 0.5 s, memory <= 1.5x the voxel bytes.
 
@@ -33,15 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _peak_rss_bytes() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+from benchmarks.peak_memory import peak, reset_peak, rss  # noqa: E402 - the process's own peak, not ru_maxrss
 
 
 # ------------------------------------------------------------------------------- child processes
@@ -53,7 +46,9 @@ def _child_load(mode: str, folder: str) -> None:
 
     files = sorted(Path(folder).glob("*.dcm"))
     np.zeros(1)
-    base = _rss_bytes()
+    base = rss()
+    if not reset_peak():
+        raise SystemExit("cannot reset the peak RSS (/proc/self/clear_refs): the figure would not be this process's")
     t0 = time.perf_counter()
     first = None
     if mode == "tpacs":
@@ -77,7 +72,7 @@ def _child_load(mode: str, folder: str) -> None:
                 first = time.perf_counter() - t0
         vol = a
     total = time.perf_counter() - t0
-    print(json.dumps({"mode": mode, "first_s": first, "total_s": total, "peak_bytes": _peak_rss_bytes() - base,
+    print(json.dumps({"mode": mode, "first_s": first, "total_s": total, "peak_bytes": peak() - base,
                       "voxel_bytes": int(len(files) * vol.shape[-2] * vol.shape[-1] * 2)}))
 
 

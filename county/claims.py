@@ -287,7 +287,7 @@ def orthanc_rest_for(entry: dict, source) -> OrthancRest | None:
         return None
     session = getattr(source, "session", None)
     if session is None:
-        from dicom_node.forward import http_auth_headers
+        from dicom_node.tls import http_auth_headers
 
         session = requests.Session()
         session.headers.update(http_auth_headers(entry.get("token", ""), entry.get("username", ""),

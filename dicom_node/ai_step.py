@@ -1,6 +1,11 @@
 """The node's AI step, run by the pipeline as a worker process (so the node keeps receiving):
 
-    python -m dicom_node.ai_step --storage DIR --study UID [--device auto|cpu|cuda] [--model PATH] [--min-score S]
+    python -m dicom_node.ai_step --storage DIR --study UID [--config FILE|-] [--device auto|cpu|cuda]
+                                 [--model NAME|PATH] [--min-score S]
+
+The node passes its own configuration as JSON on stdin (`--config -`): `[ai] model` (a folder, or a
+model's name found under `[ai] user_models_dir`), `device` and `min_score` are then read from it, the
+same way `tpacs detect` reads them; a flag given on the command line wins.
 
 Reads the study's CT series from the archive, runs the lung-nodule detector, stores an SR, a SEG and a
 GSPS as new series of the same study (`Archive.add_file`) and prints one JSON line
@@ -80,7 +85,8 @@ def keep_reportable(report, masks, min_score: float):
 
 
 def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | None = None,
-        source_ae: str = "TPACS", min_score: float = 0.0) -> dict:
+        source_ae: str = "TPACS", min_score: float = 0.0, cfg: dict | None = None) -> dict:
+    """Detect on the study's CT and store the results. `cfg`: the node's configuration (model lookup)."""
     from dicom_node.archive import Archive
 
     storage = Path(storage)
@@ -100,9 +106,9 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
         try:
             if "with_masks" in inspect.signature(detect_series).parameters:
                 # The detector's own masks: a label volume on the geometry-sorted grid.
-                report, masks = detect_series(paths, device=device, model=model, with_masks=True)
+                report, masks = detect_series(paths, device=device, model=model, with_masks=True, cfg=cfg)
             else:
-                report, masks = detect_series(paths, device=device, model=model), None
+                report, masks = detect_series(paths, device=device, model=model, cfg=cfg), None
         except Exception as exc:  # the detector's own message says what went wrong
             from ai_models.series import SeriesError
 
@@ -129,24 +135,42 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
             close()
 
 
+def _config(source: str | None) -> dict:
+    """The configuration: JSON on stdin ("-", what the node sends), a TOML file, or the user's."""
+    from dicom_node.config import load_config, validate_config
+
+    if source == "-":
+        cfg = json.loads(sys.stdin.read())
+        validate_config(cfg)
+        return cfg
+    return load_config(source)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dicom_node.ai_step",
                                 description="run the lung-nodule model on a stored study and store SR/SEG/GSPS")
     p.add_argument("--storage", required=True, help="the node's storage folder (holds index.sqlite)")
     p.add_argument("--study", required=True, help="Study Instance UID")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    p.add_argument("--model", default=None, help="folder of a model card and weights (default: the shipped model)")
+    p.add_argument("--config", help="the node's configuration: a TOML file, or - for JSON on stdin "
+                                    "(default: the user's configuration)")
+    p.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
+    p.add_argument("--model", default=None, help="a model folder, or a model's name under [ai] user_models_dir "
+                                                 "(default: the config's [ai] model, else the shipped model)")
     p.add_argument("--source-ae", default="TPACS", help="AE title recorded as the source of the stored results")
     p.add_argument("--min-score", type=float, default=None,
                    help="store only findings scored at least this (0..1); default: the config's ai.min_score")
     args = p.parse_args(argv)
-    if args.min_score is None:
-        from dicom_node.config import load_config
-
-        args.min_score = float(load_config(None).get("ai", {}).get("min_score", 0.0))
     try:
-        result = run(args.storage, args.study, device=args.device, model=args.model or None,
-                     source_ae=args.source_ae, min_score=args.min_score)
+        cfg = _config(args.config)
+    except (ValueError, OSError) as exc:
+        print(f"ai_step: bad configuration: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    ai = cfg.get("ai", {})
+    device = args.device or str(ai.get("device", "auto"))
+    min_score = args.min_score if args.min_score is not None else float(ai.get("min_score", 0.0))
+    try:
+        result = run(args.storage, args.study, device=device, model=args.model or None,
+                     source_ae=args.source_ae, min_score=min_score, cfg=cfg)
     except StepError as exc:
         print(f"ai_step: {exc}", file=sys.stderr)
         return exc.code

@@ -150,15 +150,22 @@ def _text(ds: pydicom.Dataset, keyword: str, limit: int = 256, encodings: list[s
     return text.strip(" \x00").replace("\x00", "")[:limit]
 
 
-def index_fields(ds: pydicom.Dataset) -> dict[str, str]:
-    """What the index keeps of an object, each value read once."""
-    encs = _encodings(ds)
-    limits = {"StudyInstanceUID": 64, "SeriesInstanceUID": 64, "SOPInstanceUID": 64, "SOPClassUID": 64,
+INDEX_LIMITS = {"StudyInstanceUID": 64, "SeriesInstanceUID": 64, "SOPInstanceUID": 64, "SOPClassUID": 64,
               "PatientID": 64, "PatientName": 256, "PatientBirthDate": 8, "PatientSex": 16, "StudyDate": 8,
               "StudyTime": 16, "AccessionNumber": 16, "StudyID": 16, "StudyDescription": 64,
               "ReferringPhysicianName": 256, "BodyPartExamined": 64, "Modality": 16, "SeriesNumber": 12,
               "SeriesDescription": 64, "SeriesDate": 8, "SeriesTime": 16, "InstanceNumber": 12}
-    f = {kw: _text(ds, kw, n, encs) for kw, n in limits.items()}
+
+
+def index_fields(ds) -> dict[str, str]:
+    """What the index keeps of an object, each value read once: from a pydicom Dataset (objects made
+    here, files found at start-up) or from what validate.check_received collected while it checked a
+    received one (its text already decoded with the object's character set)."""
+    if isinstance(ds, pydicom.Dataset):
+        encs = _encodings(ds)
+        f = {kw: _text(ds, kw, n, encs) for kw, n in INDEX_LIMITS.items()}
+    else:
+        f = {kw: ds.get(kw)[:n] for kw, n in INDEX_LIMITS.items()}
     f["BodyPartExamined"] = f["BodyPartExamined"].upper()
     f["Modality"] = f["Modality"].upper()
     return f
@@ -204,13 +211,29 @@ def split_file(data: bytes | memoryview) -> tuple[bytes, int]:
     return bytes(view[128:offset]), offset
 
 
-def _same_body(path: Path, body: bytes | memoryview) -> bool:
-    """Whether the archived file at `path` holds exactly these data set bytes (the File Meta is ours,
-    so only the data set counts). Compared directly, only when a SOP Instance UID comes again:
+def data_set_offset(fh) -> int:
+    """Where the data set starts in an open Part 10 file (after preamble, "DICM" and the File Meta)."""
+    fh.seek(0)
+    return split_file(fh.read(65536))[1]
+
+
+def same_data_set(a: Path, b: Path) -> bool:
+    """Whether two Part 10 files hold exactly the same data set bytes (each File Meta is its writer's, so
+    only the data sets count). Compared a MiB at a time, only when a SOP Instance UID comes again:
     hashing every arriving object would cost more than these rare comparisons."""
     try:
-        data = path.read_bytes()
-        return memoryview(data)[split_file(data)[1]:] == memoryview(body)
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            oa, ob = data_set_offset(fa), data_set_offset(fb)
+            if os.fstat(fa.fileno()).st_size - oa != os.fstat(fb.fileno()).st_size - ob:
+                return False
+            fa.seek(oa)
+            fb.seek(ob)
+            while True:
+                ca, cb = fa.read(1 << 20), fb.read(1 << 20)
+                if ca != cb:
+                    return False
+                if not ca:
+                    return True
     except (OSError, ArchiveError):
         return False
 
@@ -321,19 +344,19 @@ class Archive:
         for m in reversed(missing):  # the new folder entries must survive a power cut too
             _fsync_dir(m.parent)
 
-    def commit_temp(self, tmp: Path, ds: pydicom.Dataset, body: bytes | memoryview, size: int,
-                    transfer_syntax: str, calling_ae: str = "", received: bool = True) -> StoreResult:
-        """Move a fsynced temp file into files/ and index it (duplicate rules applied).
+    def commit_temp(self, tmp: Path, ds, size: int, transfer_syntax: str,
+                    calling_ae: str = "", received: bool = True) -> StoreResult:
+        """Move a fsynced temp file (a Part 10 file under tmp/) into files/ and index it (duplicate rules
+        applied: the data set bytes of the stored copy are compared with the temp file's).
 
-        `ds` is the object's data set read up to the pixel data, `body` its data set bytes (to tell a
-        duplicate from a conflicting copy); `received` False for locally made
+        `ds` is the object read up to the pixel data (a pydicom Dataset, or what validate.check_received
+        collected); `received` False for locally made
         objects, which do not restart the study's quiet period (AI results must not retrigger the AI).
         On return the object is on disk and in the index (or the temp file is gone for duplicates).
         """
-        sop_uid = _text(ds, "SOPInstanceUID", 64)
-        study_uid = _text(ds, "StudyInstanceUID", 64)
-        series_uid = _text(ds, "SeriesInstanceUID", 64)
-        sop_class = _text(ds, "SOPClassUID", 64)
+        fields = index_fields(ds)
+        sop_uid, study_uid = fields["SOPInstanceUID"], fields["StudyInstanceUID"]
+        series_uid, sop_class = fields["SeriesInstanceUID"], fields["SOPClassUID"]
         if not (sop_uid and study_uid and series_uid and sop_class):
             tmp.unlink(missing_ok=True)
             raise ArchiveError("missing SOP Class/SOP Instance/Study/Series Instance UID")
@@ -347,7 +370,7 @@ class Archive:
                 old_path = None
                 if existing is not None:
                     old_path = self.root / existing["path"]
-                    if _same_body(old_path, body):
+                    if same_data_set(old_path, tmp):
                         tmp.unlink(missing_ok=True)
                         return StoreResult("duplicate", self._instance_by_uid(sop_uid))
                     if self.on_conflict == "keep_first":
@@ -359,22 +382,27 @@ class Archive:
                     log.warning("SOP Instance %s from %s differs from the stored copy; replaced it "
                                 "(node.on_conflict = replace)", sop_uid, calling_ae or "?")
                 dest = self.destination(study_uid, series_uid, sop_uid)
-                self._makedirs(dest.parent)
-                os.replace(tmp, dest)
+                for attempt in range(3):
+                    self._makedirs(dest.parent)
+                    try:
+                        os.replace(tmp, dest)
+                        break
+                    except FileNotFoundError:  # retention removed the (empty) folder just now
+                        if attempt == 2 or not tmp.exists():
+                            raise
                 _fsync_dir(dest.parent)
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
             now = time.time()
             rel = dest.relative_to(self.root).as_posix()
-            self._index(ds, rel, size, "", transfer_syntax, calling_ae, now, received)
+            self._index(fields, rel, size, "", transfer_syntax, calling_ae, now, received)
             if old_path is not None and old_path != dest:
                 old_path.unlink(missing_ok=True)
         return StoreResult(outcome, self._instance_by_uid(sop_uid))
 
-    def _index(self, ds: pydicom.Dataset, rel: str, size: int, digest: str, transfer_syntax: str,
+    def _index(self, f: dict[str, str], rel: str, size: int, digest: str, transfer_syntax: str,
                calling_ae: str, now: float, received: bool) -> None:
-        f = index_fields(ds)
         t = f.__getitem__
         study_uid, series_uid, sop_uid = t("StudyInstanceUID"), t("SeriesInstanceUID"), t("SOPInstanceUID")
         body_part = t("BodyPartExamined")
@@ -437,8 +465,7 @@ class Archive:
         parsed = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
         ts = str(parsed.file_meta.get("TransferSyntaxUID", ""))
         tmp = self.write_temp([b"\x00" * 128, meta, body])
-        result = self.commit_temp(tmp, parsed, body, len(data), ts, calling_ae=source_ae,
-                                  received=False)
+        result = self.commit_temp(tmp, parsed, len(data), ts, calling_ae=source_ae, received=False)
         return result.record
 
     # --- reading -----------------------------------------------------------------------------------
@@ -585,40 +612,67 @@ class Archive:
         return [r[0] for r in self._conn().execute(
             "SELECT study_uid FROM studies WHERE stable_at IS NOT NULL AND ai_state = '' ORDER BY stable_at")]
 
-    def delete_study(self, study_uid: str) -> int:
-        """Remove a study's files and rows; returns the number of instances removed."""
-        rows = self._conn().execute("SELECT path FROM instances WHERE study_uid=?", (study_uid,)).fetchall()
+    def delete_study(self, study_uid: str, only: set[str] | None = None) -> int:
+        """Remove a study's instances: exactly the rows this transaction deletes, then exactly their files.
+
+        `only`: the SOP Instance UIDs the caller checked (retention: each delivered to the county); if
+        the study holds any other instance by the time the deletion runs (one arrived meanwhile),
+        nothing is deleted and 0 is returned. A file renamed into the study's folder but not yet
+        indexed is never touched (folders are removed only when empty). Returns the instances removed."""
         with self._write_lock:
             conn = self._conn()
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.execute("DELETE FROM instances WHERE study_uid=?", (study_uid,))
-                conn.execute("DELETE FROM series WHERE study_uid=?", (study_uid,))
+                rows = conn.execute("SELECT sop_instance_uid, path FROM instances WHERE study_uid=?",
+                                    (study_uid,)).fetchall()
+                if only is not None and {r["sop_instance_uid"] for r in rows} != set(only):
+                    conn.execute("ROLLBACK")
+                    log.info("study %s changed since it was checked for deletion; kept", study_uid)
+                    return 0
+                conn.executemany("DELETE FROM instances WHERE sop_instance_uid=?",
+                                 [(r["sop_instance_uid"],) for r in rows])
+                conn.execute("DELETE FROM series WHERE study_uid=? AND NOT EXISTS "
+                             "(SELECT 1 FROM instances i WHERE i.series_uid = series.series_uid)", (study_uid,))
                 ref = conn.execute("SELECT patient_ref FROM studies WHERE study_uid=?", (study_uid,)).fetchone()
-                conn.execute("DELETE FROM studies WHERE study_uid=?", (study_uid,))
+                conn.execute("DELETE FROM studies WHERE study_uid=? AND NOT EXISTS "
+                             "(SELECT 1 FROM instances i WHERE i.study_uid = studies.study_uid)", (study_uid,))
                 if ref is not None:
                     conn.execute("DELETE FROM patients WHERE id=? AND NOT EXISTS "
                                  "(SELECT 1 FROM studies WHERE patient_ref=?)", (ref[0], ref[0]))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         # Rows first, files after: a crash in between leaves stray files, never rows without files.
+        folders = set()
         for r in rows:
-            (self.root / r["path"]).unlink(missing_ok=True)
-        study_dir = self.files_dir / _uid_part(study_uid)
-        if study_dir.is_dir():
-            shutil.rmtree(study_dir, ignore_errors=True)
+            path = self.root / r["path"]
+            path.unlink(missing_ok=True)
+            folders.add(path.parent)
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            for d in (folder, folder.parent):
+                if d != self.files_dir and self.files_dir in d.parents:
+                    try:
+                        d.rmdir()  # only an empty folder: a file stored meanwhile keeps it
+                    except OSError:
+                        pass
         return len(rows)
 
     # --- start-up ----------------------------------------------------------------------------------
     def clean_tmp(self) -> int:
-        """Remove leftover temp files (never indexed). Only the node calls this, at its start-up."""
-        n = 0
+        """Remove every leftover temp file (never indexed). Only the node calls this, at its start-up."""
+        return self.sweep_tmp(float("-inf"))
+
+    def sweep_tmp(self, older_than_s: float) -> int:
+        """Remove temp files nobody wrote for `older_than_s` (a transfer cut off half-way leaves its
+        partial file; a live one is written at least every network timeout). Returns how many."""
+        n, cutoff = 0, time.time() - older_than_s
         for p in self.tmp_dir.iterdir():
             try:
-                p.unlink()
-                n += 1
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    n += 1
             except OSError:
                 pass
         if n:
@@ -638,7 +692,7 @@ class Archive:
                 data = p.read_bytes()
                 split_file(data)  # a Part 10 file, or not ours to index
                 ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
-                self._index(ds, rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
+                self._index(index_fields(ds), rel, len(data), "", str(ds.file_meta.get("TransferSyntaxUID", "")),
                             "", p.stat().st_mtime, received=True)
                 n += 1
             except Exception as exc:

@@ -105,11 +105,13 @@ def AE() -> Spec:  # noqa: N802
 # ------------------------------------------------------------------------------------ declared here
 RANGES: dict[str, tuple] = {
     "node.port": (1, 65535),
+    "node.tls.port": (0, 65535),
     "node.max_associations": (1, 1000),
     "node.acse_timeout_s": (1, 3600),
     "node.dimse_timeout_s": (1, 86400),
     "node.network_timeout_s": (1, 86400),
-    "node.max_pdu_bytes": (0, 2 ** 32 - 1),
+    "node.max_pdu_bytes": (16384, 1 << 26),
+    "node.max_instance_bytes": (1 << 20, None),
     "node.min_free_bytes": (0, None),
     "stability.quiet_seconds": (0, 86400),
     "ai.min_score": (0, 1),
@@ -147,8 +149,17 @@ CHOICES: dict[str, tuple] = {
     "county.claims": ("auto", "orthanc-labels", "folder"),
     "reports.language": ("zh_CN", "en"),
 }
+def _node_tls_problem(tls: dict) -> str:
+    if tls.get("port"):
+        missing = [k for k in ("cert", "key", "ca") if not tls.get(k)]
+        if missing:
+            return f"a TLS listener (port {tls['port']}) needs {', '.join(missing)}"
+    return ""
+
+
 CHECKS: dict[str, Callable[[Any], str]] = {
     "node.ae_title": ae_title_problem,
+    "node.tls": _node_tls_problem,
 }
 MAPS: dict[str, Spec] = {
     "stability.per_calling_ae": Num(0, 86400),
@@ -266,7 +277,9 @@ def schema() -> Table:
         for k, v in default.items():
             key = f"{prefix}{k}"
             if isinstance(v, dict) and key not in MAPS:
-                fields[k] = build(key + ".", v)
+                fields[k] = build(key + ".", v).but()
+                if key in CHECKS:
+                    fields[k] = replace(fields[k], check=CHECKS[key])
             else:
                 fields[k] = _declared(key, _spec_of(v))
         return Table(fields=fields)

@@ -330,6 +330,13 @@ class JobQueue:
                             [(transaction_uid, u) for u in uids])
             con.execute("COMMIT")
 
+    def commitment(self, transaction_uid: str) -> dict | None:
+        """The storage commitment request with this transaction UID (None: never asked)."""
+        with self._conn() as con:
+            row = con.execute("SELECT * FROM forward_commitments WHERE transaction_uid=?",
+                              (transaction_uid,)).fetchone()
+        return dict(row) if row else None
+
     def commitment_report(self, transaction_uid: str, committed: Iterable[str],
                           failed: Iterable[str]) -> dict | None:
         """Record the county's N-EVENT-REPORT. Failed instances lose their delivery record, so that

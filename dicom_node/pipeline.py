@@ -90,23 +90,21 @@ class Pipeline:
 
     # --- worker ---------------------------------------------------------------------------------
     def command(self, study_uid: str) -> list[str]:
-        ai = self.cfg.get("ai", {})
-        cmd = [sys.executable, "-m", "dicom_node.ai_step", "--storage", str(self.archive.root),
-               "--study", study_uid, "--device", str(ai.get("device", "auto"))]
-        if ai.get("model"):
-            cmd += ["--model", str(ai["model"])]
-        cmd += ["--min-score", str(float(ai.get("min_score", 0.0)))]
-        return cmd
+        """The AI step's command line; the node's whole config goes to it on stdin (`--config -`), so
+        that `[ai] model = NAME`, `user_models_dir`, `device` and `min_score` mean there what they
+        mean to `tpacs detect`."""
+        return [sys.executable, "-m", "dicom_node.ai_step", "--storage", str(self.archive.root),
+                "--study", study_uid, "--config", "-"]
 
     def run_one(self, study_uid: str) -> str:
         """Run the AI step for one study; returns the final ai_state."""
         timeout = float(self.cfg.get("ai", {}).get("timeout_s", 600))
         self.archive.set_ai_state(study_uid, "running")
         try:
-            self._proc = subprocess.Popen(self.command(study_uid), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True, encoding="utf-8", errors="replace")
+            self._proc = subprocess.Popen(self.command(study_uid), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
             try:
-                out, err = self._proc.communicate(timeout=timeout)
+                out, err = self._proc.communicate(json.dumps(self.cfg), timeout=timeout)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.communicate()

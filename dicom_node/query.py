@@ -27,6 +27,8 @@ from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, UID
 from pynetdicom import _config, evt
 from pynetdicom.presentation import build_context
 
+from dicom_node import pynetdicom_internals as internals
+
 log = logging.getLogger("dicom_node.query")
 
 PATIENT_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.1.1"
@@ -150,10 +152,28 @@ def _matches(attrs: dict, keys: dict[str, str], level_keys: set[str]) -> bool:
 
 # --- the Q/R engine -----------------------------------------------------------------------------------
 class QueryRetrieve:
-    def __init__(self, node):
-        self.node = node
-        self.archive = node.archive
-        self.cfg = getattr(node, "cfg", None) or getattr(node, "config", {}) or {}
+    """C-FIND/C-MOVE/C-GET over `archive`. `may(assoc, right)` says whether the association's peer has
+    the right ("find", "get", "move"; node.allowed_peers) - the SCP already refused the contexts of
+    services a peer may not use, this is the second check."""
+
+    def __init__(self, archive, cfg: dict, may=lambda assoc, right: True):
+        self.archive = archive
+        self.cfg = cfg
+        self.may = may
+
+    def handlers(self) -> list[tuple]:
+        """[(EVT_C_FIND, fn), (EVT_C_MOVE, fn), (EVT_C_GET, fn)] answering from the archive."""
+        # Sub-operations send stored files by path; chunked sending keeps their bytes unchanged
+        # (forwarding relies on the same setting).
+        _config.STORE_SEND_CHUNKED_DATASET = True
+        return [(evt.EVT_C_FIND, self.on_find), (evt.EVT_C_MOVE, self.on_move), (evt.EVT_C_GET, self.on_get)]
+
+    def _refused(self, event, right: str) -> bool:
+        if self.may(event.assoc, right):
+            return False
+        log.warning("C-%s from %s at %s refused: this peer may not %s (node.allowed_peers rights)", right.upper(),
+                    _calling(event), event.assoc.requestor.address, right)
+        return True
 
     # identifiers ------------------------------------------------------------------------------
     @staticmethod
@@ -308,6 +328,9 @@ class QueryRetrieve:
     def on_find(self, event):
         model = str(event.request.AffectedSOPClassUID)
         calling = _calling(event)
+        if self._refused(event, "find"):
+            yield UNABLE_TO_PROCESS, _error("not authorised")
+            return
         try:
             identifier = event.identifier
             level = self._level(identifier, model)
@@ -330,6 +353,9 @@ class QueryRetrieve:
     def on_move(self, event):
         model = str(event.request.AffectedSOPClassUID)
         calling = _calling(event)
+        if self._refused(event, "move"):
+            yield None, None  # no destination for this peer
+            return
         dest_aet = _as_text(event.move_destination.decode("ascii", "replace")
                             if isinstance(event.move_destination, bytes) else event.move_destination)
         dests = self.cfg.get("move_destinations") or {}
@@ -363,6 +389,10 @@ class QueryRetrieve:
     def on_get(self, event):
         model = str(event.request.AffectedSOPClassUID)
         calling = _calling(event)
+        if self._refused(event, "get"):
+            yield 1
+            yield UNABLE_TO_PROCESS, None
+            return
         try:
             records = self.instances_to_retrieve(event.identifier, model)
         except QueryError as exc:
@@ -401,15 +431,16 @@ def install_stored_sender(assoc) -> None:
     """Make `assoc.send_c_store` send stand-ins from `stored_instance` as their stored bytes."""
     if getattr(assoc, "_tpacs_stored_sender", False):
         return
-    original = assoc.send_c_store
 
-    def send_c_store(dataset, *args, **kwargs):
-        path = getattr(dataset, "_tpacs_path", None)
-        if path is None:
-            return original(dataset, *args, **kwargs)
-        return _send_stored(assoc, original, dataset, path, args, kwargs)
+    def make(original):
+        def send_c_store(dataset, *args, **kwargs):
+            path = getattr(dataset, "_tpacs_path", None)
+            if path is None:
+                return original(dataset, *args, **kwargs)
+            return _send_stored(assoc, original, dataset, path, args, kwargs)
+        return send_c_store
 
-    assoc.send_c_store = send_c_store
+    internals.replace_send_c_store(assoc, make)
     assoc._tpacs_stored_sender = True
 
 
@@ -527,14 +558,3 @@ def prefer_lossless_compressed(ae) -> None:
             uid, scu_role, scp_role = cx.abstract_syntax, cx.scu_role, cx.scp_role
             ae.remove_supported_context(uid)
             ae.add_supported_context(uid, order, scu_role=scu_role, scp_role=scp_role)
-
-
-def handlers(node) -> list[tuple]:
-    """[(EVT_C_FIND, fn), (EVT_C_MOVE, fn), (EVT_C_GET, fn)] answering from node.archive."""
-    # Sub-operations send stored files by path; chunked sending keeps their bytes unchanged
-    # (forward.py relies on the same setting).
-    _config.STORE_SEND_CHUNKED_DATASET = True
-    if getattr(node, "ae", None) is not None:
-        prefer_lossless_compressed(node.ae)
-    qr = QueryRetrieve(node)
-    return [(evt.EVT_C_FIND, qr.on_find), (evt.EVT_C_MOVE, qr.on_move), (evt.EVT_C_GET, qr.on_get)]

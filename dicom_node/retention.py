@@ -17,8 +17,8 @@ import time
 log = logging.getLogger(__name__)
 
 
-def deletable(archive, cfg: dict, forwarder, study, now: float) -> tuple[bool, str]:
-    """(may delete?, why not) for one StudyRecord."""
+def deletable(archive, cfg: dict, forwarder, study, now: float, uids: set[str] | None = None) -> tuple[bool, str]:
+    """(may delete?, why not) for one StudyRecord; `uids`: its instances (read here when not given)."""
     rcfg = cfg.get("retention", {})
     keep_s = float(rcfg.get("keep_days", 90)) * 86400
     if study.pinned:
@@ -31,7 +31,8 @@ def deletable(archive, cfg: dict, forwarder, study, now: float) -> tuple[bool, s
         return False, "not routed to any destination (never delivered)"
     if forwarder.queue.jobs(study_uid=study.study_uid, states=["queued", "sending", "failed", "dead"]):
         return False, "a forwarding job is not finished"
-    uids = {i.sop_instance_uid for i in archive.instances(study_uid=study.study_uid)}
+    if uids is None:
+        uids = {i.sop_instance_uid for i in archive.instances(study_uid=study.study_uid)}
     if not uids:
         return False, "no instances"
     for d in dests:
@@ -51,17 +52,21 @@ def apply_retention(archive, cfg: dict, forwarder=None, now: float | None = None
     if not cfg.get("retention", {}).get("enabled"):
         return []
     if forwarder is None:
-        from dicom_node.forward import Forwarder
+        from dicom_node.forward.worker import Forwarder
 
         forwarder = Forwarder(cfg, archive)
     now = time.time() if now is None else now
     deleted = []
     for study in archive.studies(limit=1_000_000_000):
-        ok, why = deletable(archive, cfg, forwarder, study, now)
+        uids = {i.sop_instance_uid for i in archive.instances(study_uid=study.study_uid)}
+        ok, why = deletable(archive, cfg, forwarder, study, now, uids)
         if not ok:
             log.debug("retention keeps %s: %s", study.study_uid, why)
             continue
-        n = archive.delete_study(study.study_uid)
+        # Exactly the instances checked: none at all when another one arrived meanwhile.
+        n = archive.delete_study(study.study_uid, only=uids)
+        if not n:
+            continue
         log.info("retention deleted study %s (%d instances, delivered to %s)", study.study_uid, n,
                  ", ".join(forwarder.route(study)))
         deleted.append(study.study_uid)

@@ -157,19 +157,14 @@ def _check_wheel_data(wheel: Path, src: Path) -> None:
 
 
 def _local_build_backend_ok() -> bool:
-    """The builder's setuptools can make a wheel itself (>= 70.1 has bdist_wheel; older ones need `wheel`)."""
+    """The builder's setuptools can make this wheel itself: >= 77 reads the SPDX `license` string of
+    pyproject.toml (and has bdist_wheel built in)."""
     try:
         import setuptools
     except ImportError:
         return False
-    major, minor = (int(x) for x in re.findall(r"\d+", setuptools.__version__)[:2])
-    if (major, minor) >= (70, 1):
-        return True
-    try:
-        import wheel  # noqa: F401
-    except ImportError:
-        return False
-    return major >= 61  # PEP 621 metadata in pyproject.toml
+    major = int(re.findall(r"\d+", setuptools.__version__)[0])
+    return major >= 77
 
 
 def build_project_wheel(wheel_dir: Path, ort_name: str) -> Path:

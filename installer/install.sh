@@ -118,6 +118,7 @@ else
   if [ -n "$SEED_CONFIG" ]; then src=$SEED_CONFIG; else
     src=$("$PREFIX/bin/python" -c "from resources import DEFAULT_CONFIG; print(DEFAULT_CONFIG)"); fi
   cp "$src" "$CONF_DIR/config.toml"
+  chmod 600 "$CONF_DIR/config.toml"  # it will hold STOW tokens and passwords: the user's alone
   say "settings: $CONF_DIR/config.toml (edit node.ae_title, node.port, the county destination)"
 fi
 storage=$("$PREFIX/bin/python" -c "from dicom_node.config import load_config, storage_path; print(storage_path(load_config()))" 2>/dev/null || echo "$DATA_HOME/$APP/storage")

@@ -1,4 +1,12 @@
-"""Fixtures shared by every test folder: free ports, the real data folder, cached phantoms."""
+"""Fixtures shared by every test folder: free ports, the real data folder, cached phantoms, and the one way
+to ask for a real tool.
+
+Tests that can vanish are defects: the project's own modules are imported plainly (a broken import is
+an error, never a skip); a real tool the setup installs (DCMTK, Orthanc and its DICOMweb plugin,
+dicom3tools, Xvfb, lupdate, pydicom-data) that is missing is a failure under CI (`CI` set, as
+.ci/run does) and a skip, saying what to install, on a developer's machine; `dciodvfy_errors` always
+fails without dciodvfy. Only ../shared/data/real stays a plain skip when absent (a fresh clone has none).
+"""
 from __future__ import annotations
 
 import json
@@ -11,6 +19,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+IN_CI = bool(os.environ.get("CI"))
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"
 
 # pynetdicom installs Python look-alikes named storescu, findscu, ... into the environment's bin folder.
@@ -21,6 +30,42 @@ _path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
 _venv_bin = str(Path(sys.executable).parent)
 os.environ["PATH"] = os.pathsep.join(
     [d for d in (DCMTK_BIN, _venv_bin) if d] + [p for p in _path if p not in (DCMTK_BIN, _venv_bin)])
+
+
+def missing(what: str) -> None:
+    """A real tool or data the setup installs is not here: fail under CI, else skip saying so."""
+    msg = f"{what} (installer/setup-dev.sh installs it)"
+    if IN_CI:
+        pytest.fail(f"missing under CI: {msg}", pytrace=False)
+    pytest.skip(msg)
+
+
+def require_tool(name: str) -> str:
+    """The path of an executable the tests drive (found on PATH), or missing()."""
+    path = shutil.which(name)
+    if path is None:
+        missing(f"{name} is not installed")
+    return path
+
+
+def dciodvfy_errors(path: Path) -> list[str]:
+    """dciodvfy's error lines for a file (warnings are allowed); fails when dciodvfy is not installed."""
+    import subprocess
+
+    if shutil.which("dciodvfy") is None:
+        pytest.fail("dciodvfy (Debian dicom3tools) is not installed: every written object must be checked")
+    r = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True, timeout=120)
+    return [line for line in (r.stdout + r.stderr).splitlines() if line.startswith("Error")]
+
+
+def pydicom_data(name: str) -> Path:
+    """A file of pydicom-data (a test dependency), e.g. "RG1_J2KR.dcm"."""
+    import data_store
+
+    path = Path(data_store.__file__).parent / "data" / name
+    if not path.is_file():
+        missing(f"pydicom-data file {name}")
+    return path
 
 
 def free_port() -> int:

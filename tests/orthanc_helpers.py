@@ -132,9 +132,9 @@ def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = N
     extra: more Orthanc settings, e.g. {"Jpeg2000TransferSyntaxAccepted": False}.
     """
     if ORTHANC_BIN is None:
-        import pytest
+        from tests.conftest import missing
 
-        pytest.skip("Orthanc is not installed")
+        missing("Orthanc (Debian orthanc) is not installed")
     folder = Path(tmp_path) / f"orthanc-{_free_port()}"
     (folder / "db").mkdir(parents=True)
     cfg: dict = {
@@ -158,9 +158,9 @@ def running_orthanc(tmp_path: Path, dicomweb: bool = False, tls: dict | None = N
     }
     if dicomweb:
         if DICOMWEB_PLUGIN is None:
-            import pytest
+            from tests.conftest import missing
 
-            pytest.skip("Orthanc's DICOMweb plugin is not installed")
+            missing("Orthanc's DICOMweb plugin (Debian orthanc-dicomweb) is not installed")
         cfg["Plugins"] = [DICOMWEB_PLUGIN]
         cfg["DicomWeb"] = {"Enable": True, "Root": "/dicom-web/", "EnableWado": True}
     if tls:

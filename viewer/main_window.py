@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.vcfg = cfg.get("viewer", {})
         self.archive = archive
         self.node = None
+        self.service_pid: int | None = None  # a node already receiving into this archive (the installed service)
         self._starting = None  # a node whose start is running on a worker thread
         self.node_error = ""
         self.content: StudyContent | None = None
@@ -234,10 +235,21 @@ class MainWindow(QMainWindow):
         `wait_for_node()` blocks until the start is decided."""
         from dicom_node.archive import Archive
         from dicom_node.config import storage_path
+        from dicom_node.service import Node, running_node_pid
 
+        pid = running_node_pid(storage_path(self.cfg))
+        if pid is not None:  # the installed node service (or another node) receives into this archive
+            log.info("receiving through the node service (PID %s) on %s; no embedded node", pid,
+                     storage_path(self.cfg))
+            self.service_pid = pid
+            self.node_error = ""
+            if self.archive is None:
+                self.set_archive(Archive(storage_path(self.cfg), on_conflict=self.cfg["node"]["on_conflict"]))
+            self._update_node_label()
+            self.node_ready.emit(True)
+            return
+        self.service_pid = None
         try:
-            from dicom_node.service import Node
-
             node = Node(self.cfg)
         except Exception as exc:  # noqa: BLE001 - the viewer stays usable without the node
             log.warning("embedded node not created: %s", exc)
@@ -296,13 +308,16 @@ class MainWindow(QMainWindow):
             t.join(timeout)
             QCoreApplication.sendPostedEvents(self)  # deliver the thread's queued signal now
             QCoreApplication.processEvents()
-        return self.node is not None
+        return self.node is not None or self.service_pid is not None
 
     def node_status_text(self) -> str:
         n = self.cfg["node"]
         if self.county is not None:
             return self.tr("County reading station %1 — PACS: %2").replace("%1", n["ae_title"]).replace(
                 "%2", ", ".join(s.peer for s in self.county.worklist.sources))
+        if self.service_pid is not None:
+            return self.tr("Receiving through the DICOM node service (%1 on port %2)").replace(
+                "%1", n["ae_title"]).replace("%2", str(n["port"]))
         if self.node is not None:
             return self.tr("Receiving as %1 on port %2").replace("%1", n["ae_title"]).replace("%2", str(n["port"]))
         if self._starting is not None:

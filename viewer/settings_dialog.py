@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QVBoxLayout)
 
 from dicom_node.config import ConfigError, save_changes, user_config_path, validate_config
+from dicom_node.config_schema import RIGHTS
 from viewer.i18n import LANGUAGES, normalize_language
 from viewer.logic.review import ReviewError, check_reviewer
 
@@ -55,16 +56,26 @@ def check_port(value: str, what: str) -> tuple[int | None, list[str]]:
     return port, []
 
 
+def _rights_token(token: str) -> list[str] | None:
+    """"store,find" -> ["store", "find"]; None when the token is not a list of rights."""
+    words = [w for w in token.lower().split(",") if w]
+    return words if words and all(w in RIGHTS for w in words) else None
+
+
 def parse_peers(text: str) -> tuple[list[dict], list[str]]:
-    """One peer a line: "AE_TITLE", "AE_TITLE host" or "* host" (any AE title from that address)."""
+    """One peer a line: "AE_TITLE [host] [rights]" or "* host [rights]" (any AE title from that address);
+    rights are any of store,find,get,move separated by commas; none given: all four."""
     peers, errors = [], []
     for n, line in enumerate(text.splitlines(), 1):
-        parts = line.replace(",", " ").split()
+        parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue
+        rights = _rights_token(parts[-1]) if len(parts) > 1 else None
+        if rights is not None:
+            parts = parts[:-1]
         if len(parts) > 2:
             errors.append(_arg(QCoreApplication.translate(
-                "SettingsDialog", "Allowed peers, line %1: write \"AE_TITLE host\""), str(n)))
+                "SettingsDialog", "Allowed peers, line %1: write \"AE_TITLE host rights\""), str(n)))
             continue
         peer = {}
         if parts[0] != "*":
@@ -78,12 +89,15 @@ def parse_peers(text: str) -> tuple[list[dict], list[str]]:
             errors.append(_arg(QCoreApplication.translate(
                 "SettingsDialog", "Allowed peers, line %1: give an AE title or a host"), str(n)))
         elif not errors:
+            if rights is not None:
+                peer["rights"] = [r for r in RIGHTS if r in rights]
             peers.append(peer)
     return peers, errors
 
 
 def format_peers(peers: list[dict]) -> str:
-    return "\n".join(f"{p.get('ae_title') or '*'} {p.get('host', '')}".strip() for p in peers)
+    return "\n".join(" ".join(x for x in (p.get("ae_title") or "*", p.get("host", ""),
+                                          ",".join(p["rights"]) if "rights" in p else "") if x) for p in peers)
 
 
 def _destinations(cfg: dict) -> list[dict]:
@@ -166,7 +180,8 @@ def apply_form(cfg: dict, form: dict) -> tuple[dict, list[str]]:
         new["viewer"]["role"] = form["role"]
     try:
         validate_config(new)
-        from dicom_node.forward import parse_destinations, parse_rules
+        from dicom_node.forward.config import parse_destinations
+        from dicom_node.forward.routing import parse_rules
 
         parse_rules(new, parse_destinations(new))  # what the forwarder will read, checked the same way
     except ImportError:
@@ -259,7 +274,8 @@ class SettingsDialog(QDialog):
         self.ai_box.setTitle(self.tr("AI model"))
         self.ui_box.setTitle(self.tr("User interface"))
         labels = [(self.node_form, 0, self.tr("AE title:")), (self.node_form, 1, self.tr("Port:")),
-                  (self.node_form, 2, self.tr("Allowed peers\n(AE_TITLE host, one a line):")),
+                  (self.node_form, 2, self.tr("Allowed peers, one a line:\nAE_TITLE host rights\n"
+                                              "(rights: store,find,get,move)")),
                   (self.county_form, 0, self.tr("AE title:")), (self.county_form, 1, self.tr("Host:")),
                   (self.county_form, 2, self.tr("Port:")), (self.ai_form, 0, self.tr("Model folder:")),
                   (self.ai_form, 1, self.tr("Device:")), (self.ui_form, 0, self.tr("Language:")),

@@ -6,10 +6,10 @@ it; a township pulls its reports back through it (the forwarding destination nam
 
 * `DimseSource` (kind "dicom"): C-FIND study root; C-GET on the same association (the default: no
   inbound port through the county's firewall) or C-MOVE to this station's own AE (`retrieve = "move"`);
-  C-STORE. TLS exactly as forwarding does it (`dicom_node.forward.tls_context`).
+  C-STORE. TLS exactly as forwarding does it (`dicom_node.tls.client_context`).
 * `DicomwebSource` (kind "dicomweb", or forwarding's "stow" with the same url): QIDO-RS, WADO-RS and
   STOW-RS through `dicomweb-client`; bearer token or basic auth and the https CA as forwarding does them
-  (`dicom_node.forward.http_auth_headers`, `https_context`).
+  (`dicom_node.tls.http_auth_headers`, `https_context`).
 
 The interface every source implements (other packages code against these names):
 

@@ -17,7 +17,7 @@ import pydicom
 import requests
 from pydicom.dataset import Dataset
 
-from dicom_node.forward import http_auth_headers, https_context
+from dicom_node.tls import http_auth_headers, https_context
 from dicom_node.sources import (INSTANCE_KEYS, SERIES_KEYS, STUDY_KEYS, RemoteSource, RemoteStudy, SourceError,
                                 StoreResult)
 

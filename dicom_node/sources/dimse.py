@@ -24,8 +24,9 @@ from pynetdicom.sop_class import (StudyRootQueryRetrieveInformationModelFind,
                                   StudyRootQueryRetrieveInformationModelGet,
                                   StudyRootQueryRetrieveInformationModelMove)
 
-from dicom_node.forward import scu_ae, tls_context
-from dicom_node.service import encode_file_meta
+from dicom_node.forward.dimse import make_ae
+from dicom_node.tls import client_context
+from dicom_node.file_meta import encode_file_meta
 from dicom_node.sources import (INSTANCE_KEYS, SERIES_KEYS, STUDY_KEYS, FetchResult, RemoteSource, RemoteStudy,
                                 SourceError, StoreResult)
 
@@ -88,12 +89,12 @@ class DimseSource(RemoteSource):
 
     # ------------------------------------------------------------------------------------ association
     def _associate(self, contexts: list[tuple[str, list[str]]], roles=None, handlers=None):
-        ae = scu_ae(self.cfg)
+        ae = make_ae(self.cfg)
         for abstract, syntaxes in contexts:
             ae.add_requested_context(abstract, syntaxes)
         kwargs = {}
         if self.tls:
-            kwargs["tls_args"] = (tls_context(self.tls), self.host)
+            kwargs["tls_args"] = (client_context(self.tls), self.host)
         try:
             assoc = ae.associate(self.host, self.port, ae_title=self.ae_title, ext_neg=roles or None,
                                  evt_handlers=handlers or None, **kwargs)
@@ -212,10 +213,15 @@ class DimseSource(RemoteSource):
             req = event.request
             sop_uid = str(req.AffectedSOPInstanceUID or "")
             try:
-                body = req.DataSet.getbuffer()  # the data set as the PACS sent it
-                meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid, str(event.context.transfer_syntax),
-                                        self.ae_title)
-                path = self._write(dest, sop_uid, [b"\x00" * 128, b"DICM", meta, body])
+                if req.DataSet is None and getattr(event, "dataset_path", None):
+                    # A node in this process streams received data sets to files (pynetdicom's chunked
+                    # mode is process-wide): that file is already the Part 10 file, bytes as sent.
+                    path = self._write(dest, sop_uid, [Path(event.dataset_path).read_bytes()])
+                else:
+                    body = req.DataSet.getbuffer()  # the data set as the PACS sent it
+                    meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid,
+                                            str(event.context.transfer_syntax), self.ae_title)
+                    path = self._write(dest, sop_uid, [b"\x00" * 128, b"DICM", meta, body])
             except Exception as exc:  # noqa: BLE001 - answered as a failure; the PACS reports it in its count
                 log.warning("%s: could not write %s: %s", self.peer, sop_uid, exc)
                 result.failed.append(sop_uid)
@@ -285,7 +291,7 @@ class DimseSource(RemoteSource):
     def _move(self, ident: Dataset, handler, remaining, set_total, result) -> None:
         """C-MOVE to this station's own AE: a Storage SCP listens on move_port while the move runs."""
         own = self.cfg.get("node", {})
-        scp = scu_ae(self.cfg)
+        scp = make_ae(self.cfg)
         for cls, syntaxes in self.storage_contexts():
             scp.add_supported_context(cls, syntaxes)
         bind = own.get("bind_address", "0.0.0.0")

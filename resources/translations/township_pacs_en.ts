@@ -225,16 +225,12 @@
         <translation>#</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
         <source>Long/mean (mm)</source>
         <translation>Long/mean (mm)</translation>
     </message>
     <message>
-        <source>Lung-RADS</source>
-        <translation>Lung-RADS</translation>
+        <source>Kind</source>
+        <translation>Kind</translation>
     </message>
     <message>
         <source>Location</source>
@@ -243,6 +239,10 @@
     <message>
         <source>Probability</source>
         <translation>Probability</translation>
+    </message>
+    <message>
+        <source>Lung-RADS</source>
+        <translation>Lung-RADS</translation>
     </message>
     <message>
         <source>Slice</source>
@@ -293,12 +293,12 @@
         <translation>calcified</translation>
     </message>
     <message>
-        <source>unknown</source>
-        <translation>unknown</translation>
-    </message>
-    <message>
         <source>mass</source>
         <translation>mass</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
     </message>
     <message>
         <source>right lung</source>
@@ -327,6 +327,14 @@
     <message>
         <source>AI-detected, for reference only</source>
         <translation>AI-detected, for reference only</translation>
+    </message>
+    <message>
+        <source>not clinically validated</source>
+        <translation>not clinically validated</translation>
+    </message>
+    <message>
+        <source>not validated on real scans</source>
+        <translation>not validated on real scans</translation>
     </message>
     <message>
         <source>accepted</source>
@@ -392,12 +400,12 @@
         <translation>township-pacs workstation</translation>
     </message>
     <message>
-        <source>Studies</source>
-        <translation>Studies</translation>
-    </message>
-    <message>
         <source>Worklist</source>
         <translation>Worklist</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>Studies</translation>
     </message>
     <message>
         <source>Reading</source>
@@ -434,6 +442,10 @@
     <message>
         <source>County reading station %1 — PACS: %2</source>
         <translation>County reading station %1 — PACS: %2</translation>
+    </message>
+    <message>
+        <source>Receiving through the DICOM node service (%1 on port %2)</source>
+        <translation>Receiving through the DICOM node service (%1 on port %2)</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -549,7 +561,7 @@
     </message>
     <message>
         <source>Reviewer&apos;s name:</source>
-        <translation>Reviewer&apos;s name:</translation>
+        <translation>Reviewer&amp;apos;s name:</translation>
     </message>
     <message>
         <source>Review not saved</source>
@@ -557,7 +569,7 @@
     </message>
     <message>
         <source>A review needs the reviewer&apos;s name.</source>
-        <translation>A review needs the reviewer&apos;s name.</translation>
+        <translation>A review needs the reviewer&amp;apos;s name.</translation>
     </message>
     <message>
         <source>Settings saved; the DICOM node is restarting.</source>
@@ -691,7 +703,7 @@
     </message>
     <message>
         <source>Show or hide the AI findings&apos; outlines</source>
-        <translation>Show or hide the AI findings&apos; outlines</translation>
+        <translation>Show or hide the AI findings&amp;apos; outlines</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1003,8 +1015,8 @@
         <translation>%1: the port must be a number from 1 to 65535</translation>
     </message>
     <message>
-        <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
-        <translation>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</translation>
+        <source>Allowed peers, line %1: write &quot;AE_TITLE host rights&quot;</source>
+        <translation>Allowed peers, line %1: write &amp;quot;AE_TITLE host rights&amp;quot;</translation>
     </message>
     <message>
         <source>Allowed peers, line %1</source>
@@ -1040,7 +1052,7 @@
     </message>
     <message>
         <source>Reviewer&apos;s name: at most 64 characters a part, no backslash</source>
-        <translation>Reviewer&apos;s name: at most 64 characters a part, no backslash</translation>
+        <translation>Reviewer&amp;apos;s name: at most 64 characters a part, no backslash</translation>
     </message>
     <message>
         <source>Device must be auto, cpu or cuda</source>
@@ -1079,10 +1091,12 @@
         <translation>Port:</translation>
     </message>
     <message>
-        <source>Allowed peers
-(AE_TITLE host, one a line):</source>
-        <translation>Allowed peers
-(AE_TITLE host, one a line):</translation>
+        <source>Allowed peers, one a line:
+AE_TITLE host rights
+(rights: store,find,get,move)</source>
+        <translation>Allowed peers, one a line:
+AE_TITLE host rights
+(rights: store,find,get,move)</translation>
     </message>
     <message>
         <source>Host:</source>
@@ -1102,7 +1116,7 @@
     </message>
     <message>
         <source>Reviewer&apos;s name:</source>
-        <translation>Reviewer&apos;s name:</translation>
+        <translation>Reviewer&amp;apos;s name:</translation>
     </message>
     <message>
         <source>Role:</source>

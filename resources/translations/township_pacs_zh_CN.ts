@@ -225,16 +225,12 @@
         <translation>序号</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
         <source>Long/mean (mm)</source>
         <translation>长径/平均径 (mm)</translation>
     </message>
     <message>
-        <source>Lung-RADS</source>
-        <translation>Lung-RADS</translation>
+        <source>Kind</source>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Location</source>
@@ -243,6 +239,10 @@
     <message>
         <source>Probability</source>
         <translation>概率</translation>
+    </message>
+    <message>
+        <source>Lung-RADS</source>
+        <translation>Lung-RADS</translation>
     </message>
     <message>
         <source>Slice</source>
@@ -293,12 +293,12 @@
         <translation>钙化</translation>
     </message>
     <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
         <source>mass</source>
         <translation>肿块</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>right lung</source>
@@ -327,6 +327,14 @@
     <message>
         <source>AI-detected, for reference only</source>
         <translation>AI 辅助检出，仅供参考</translation>
+    </message>
+    <message>
+        <source>not clinically validated</source>
+        <translation>未经临床验证</translation>
+    </message>
+    <message>
+        <source>not validated on real scans</source>
+        <translation>未在真实影像上验证</translation>
     </message>
     <message>
         <source>accepted</source>
@@ -392,12 +400,12 @@
         <translation>乡镇 PACS 工作站</translation>
     </message>
     <message>
-        <source>Studies</source>
-        <translation>检查列表</translation>
-    </message>
-    <message>
         <source>Worklist</source>
         <translation>工作列表</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>检查列表</translation>
     </message>
     <message>
         <source>Reading</source>
@@ -434,6 +442,10 @@
     <message>
         <source>County reading station %1 — PACS: %2</source>
         <translation>县级阅片站 %1 — PACS：%2</translation>
+    </message>
+    <message>
+        <source>Receiving through the DICOM node service (%1 on port %2)</source>
+        <translation>通过 DICOM 节点服务接收中（%1，端口 %2）</translation>
     </message>
     <message>
         <source>Receiving as %1 on port %2</source>
@@ -1003,8 +1015,8 @@
         <translation>%1：端口必须是 1 到 65535 之间的数字</translation>
     </message>
     <message>
-        <source>Allowed peers, line %1: write &quot;AE_TITLE host&quot;</source>
-        <translation>允许的设备，第 %1 行：请写成“AE名称 主机”</translation>
+        <source>Allowed peers, line %1: write &quot;AE_TITLE host rights&quot;</source>
+        <translation>允许的设备，第 %1 行：请写成“AE名称 主机 权限”</translation>
     </message>
     <message>
         <source>Allowed peers, line %1</source>
@@ -1079,10 +1091,12 @@
         <translation>端口：</translation>
     </message>
     <message>
-        <source>Allowed peers
-(AE_TITLE host, one a line):</source>
-        <translation>允许的设备
-（每行：AE名称 主机）：</translation>
+        <source>Allowed peers, one a line:
+AE_TITLE host rights
+(rights: store,find,get,move)</source>
+        <translation>允许的设备（每行一个）：
+AE名称 主机 权限
+（权限：store 接收,find 查询,get 获取,move 转发）</translation>
     </message>
     <message>
         <source>Host:</source>

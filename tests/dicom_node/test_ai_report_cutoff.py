@@ -3,7 +3,6 @@ import numpy as np
 
 from ai_models.findings import Finding, FindingsReport, ModelInfo
 from dicom_node.ai_step import keep_reportable
-from dicom_node.pipeline import Pipeline
 
 
 def _report(scores):
@@ -26,12 +25,3 @@ def test_findings_below_the_cutoff_are_dropped_and_masks_relabelled():
 def test_cutoff_zero_keeps_every_candidate():
     report, out = keep_reportable(_report([0.9, 0.01]), None, 0.0)
     assert len(report.findings) == 2 and out is None
-
-
-def test_the_node_passes_the_configured_cutoff_to_the_ai_step(tmp_path):
-    from dicom_node.archive import Archive
-    from dicom_node.config import load_config
-
-    cfg = load_config(None, {"storage.path": str(tmp_path), "ai.min_score": 0.7})
-    cmd = Pipeline.command(type("P", (), {"cfg": cfg, "archive": Archive(tmp_path)})(), "1.2.3")
-    assert cmd[cmd.index("--min-score") + 1] == "0.7"

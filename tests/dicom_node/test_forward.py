@@ -7,7 +7,7 @@ import pydicom
 import pytest
 
 from dicom_node.archive import Archive
-from dicom_node.forward import Forwarder
+from dicom_node.forward.worker import Forwarder
 from tests.conftest import dicom_files
 from tests.dicom_node.forward_helpers import (dicom_dest, extra_instance, fill_archive, forward_cfg,
                                               orthanc_sop_uids)
@@ -277,7 +277,7 @@ def test_bad_destination_config_is_a_clear_error(tmp_path):
 
 def test_which_c_store_statuses_count_as_delivered():
     # No peer at hand answers 0x0111 or a warning on demand, so the rule itself is checked here.
-    from dicom_node.forward import _status_result
+    from dicom_node.forward.dimse import status_result as _status_result
 
     assert _status_result(0x0000) == "delivered"
     assert _status_result(0x0111) == "duplicate"

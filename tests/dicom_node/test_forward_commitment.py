@@ -8,15 +8,14 @@ import pytest
 
 from dicom_node.archive import Archive
 from dicom_node.config import load_config
-from dicom_node.forward import Forwarder
+from dicom_node.forward.worker import Forwarder
 from dicom_node.jobs import JobQueue
 from dicom_node.retention import apply_retention
 from tests.conftest import dicom_files, free_port
 from tests.dicom_node.forward_helpers import fill_archive
 from tests.orthanc_helpers import running_orthanc
 
-pytest.importorskip("dicom_node.service")
-from tests.node_helpers import running_node, write_node_config  # noqa: E402
+from tests.node_helpers import running_node, write_node_config
 
 DAY = 86400
 

@@ -15,8 +15,7 @@ from dicom_node.jobs import JobQueue
 from tests.conftest import dicom_files, ground_truth
 from tests.orthanc_helpers import running_orthanc
 
-pytest.importorskip("dicom_node.service")
-from tests.node_helpers import running_node  # noqa: E402
+from tests.node_helpers import running_node
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from tests.conftest import dicom_files, free_port, ground_truth
+from tests.conftest import dicom_files, free_port, ground_truth, pydicom_data
 from tests.node_helpers import running_node
 
 pytestmark = pytest.mark.slow
@@ -41,9 +41,7 @@ def dataset_bytes(path: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def cr_files() -> list[Path]:
-    data_store = pytest.importorskip("data_store")
-    folder = Path(data_store.__file__).parent / "data"
-    return [folder / n for n in CR_FILES]
+    return [pydicom_data(n) for n in CR_FILES]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +49,15 @@ def qr_node(tmp_path_factory, ct_phantom_small, cr_files):
     """A node holding the phantom CT and the CR images, sent by storescu; movescu's port configured."""
     move_port = free_port()
     folder = tmp_path_factory.mktemp("qrnode")
-    cfg = {"move_destinations": {MOVE_AET: {"host": "127.0.0.1", "port": move_port}}}
+    # DCMTK's tools call as STORESCU, FINDSCU, GETSCU, MOVESCU: each listed with the rights it needs
+    peers = [{"ae_title": "STORESCU", "host": "127.0.0.1", "rights": ["store"]},
+             {"ae_title": "FINDSCU", "host": "127.0.0.1", "rights": ["find"]},
+             {"ae_title": "GETSCU", "host": "127.0.0.1", "rights": ["get"]},
+             {"ae_title": "MOVESCU", "host": "127.0.0.1", "rights": ["move"]},
+             {"ae_title": MOVE_AET, "host": "127.0.0.1", "rights": ["find", "move"]},
+             {"ae_title": "ECHOSCU", "host": "127.0.0.1", "rights": []}]
+    cfg = {"move_destinations": {MOVE_AET: {"host": "127.0.0.1", "port": move_port}},
+           "node": {"allowed_peers": peers}}
     with running_node(folder, config=cfg) as node:
         node.move_port = move_port
         ct = dicom_files(ct_phantom_small)
@@ -249,3 +255,49 @@ def test_real_series_round_trip(qr_node, tmp_path, real_data):
              "+xa", "+B", "-k", "QueryRetrieveLevel=STUDY", "-k", f"StudyInstanceUID={study}",
              "127.0.0.1", qr_node.port], cwd=out)
     _assert_identical(qr_node, out, files)
+
+
+def _find_study(node, tmp_path, aet: str) -> subprocess.CompletedProcess:
+    return run(["findscu", "-S", "-aet", aet, "-aec", node.aet, "-k", "QueryRetrieveLevel=STUDY", "-k",
+                "StudyInstanceUID", "-k", "PatientName", "127.0.0.1", node.port], cwd=tmp_path, check=False)
+
+
+def _get_study(node, tmp_path, aet: str, study_uid: str) -> subprocess.CompletedProcess:
+    out = tmp_path / f"get_{aet}"
+    out.mkdir()
+    return run(["getscu", "-S", "-aet", aet, "-aec", node.aet, "-od", out, "-k", "QueryRetrieveLevel=STUDY", "-k",
+                f"StudyInstanceUID={study_uid}", "127.0.0.1", node.port], cwd=out, check=False)
+
+
+def test_shipped_default_stores_from_anyone_but_answers_no_query_or_retrieve(tmp_path, ct_phantom_small):
+    """Issue 15.1: with the shipped empty allow-list an unknown peer's C-STORE is accepted, its C-FIND
+    and C-GET are refused (no Query/Retrieve context is accepted) and nothing leaves the node."""
+    files = dicom_files(ct_phantom_small)[:3]
+    study_uid = ground_truth(ct_phantom_small)["study_uid"]
+    with running_node(tmp_path / "node") as node:
+        run(["storescu", "-aet", "STRANGER", "-aec", node.aet, "127.0.0.1", node.port, *files])
+        assert len(node.archive().instances()) == 3
+        res = _find_study(node, tmp_path, "STRANGER")
+        text = (res.stdout + res.stderr).decode(errors="replace")
+        assert res.returncode != 0 and "No Acceptable Presentation Contexts" in text, text[-2000:]
+        res = _get_study(node, tmp_path, "STRANGER", study_uid)
+        assert res.returncode != 0
+        assert list((tmp_path / "get_STRANGER").iterdir()) == []  # nothing was sent to the stranger
+        log = node.log_text()
+        assert "'STRANGER' at 127.0.0.1: find not allowed" in log and "get not allowed" in log
+
+
+def test_rights_are_per_peer(qr_node, tmp_path, ct_phantom_small):
+    study_uid = ground_truth(ct_phantom_small)["study_uid"]
+    assert _find_study(qr_node, tmp_path, "FINDSCU").returncode == 0
+    assert _find_study(qr_node, tmp_path, "GETSCU").returncode != 0  # may get, may not find
+    assert _get_study(qr_node, tmp_path, "FINDSCU", study_uid).returncode != 0  # may find, may not get
+    assert list((tmp_path / "get_FINDSCU").iterdir()) == []
+    assert _get_study(qr_node, tmp_path, "GETSCU", study_uid).returncode == 0
+    assert len(list((tmp_path / "get_GETSCU").iterdir())) == len(dicom_files(ct_phantom_small))
+    res = run(["storescu", "-aet", "FINDSCU", "-aec", qr_node.aet, "127.0.0.1", qr_node.port,
+               dicom_files(ct_phantom_small)[0]], check=False)
+    assert res.returncode != 0 or b"Success" not in res.stdout + res.stderr  # may find, may not store
+    res = run(["findscu", "-S", "-aet", "INTRUDER", "-aec", qr_node.aet, "-k", "QueryRetrieveLevel=STUDY",
+               "127.0.0.1", qr_node.port], check=False)
+    assert res.returncode != 0 and b"Rejected" in res.stdout + res.stderr  # unlisted: no association at all

@@ -7,7 +7,7 @@ import pydicom
 from pydicom.uid import generate_uid
 
 from dicom_node.archive import Archive
-from dicom_node.forward import Forwarder
+from dicom_node.forward.worker import Forwarder
 from dicom_node.retention import apply_retention
 from tests.conftest import dicom_files
 from tests.dicom_node.forward_helpers import dicom_dest, forward_cfg
@@ -79,3 +79,68 @@ def test_retention_never_deletes_undelivered_or_pinned(tmp_path, ct_phantom_smal
         # retention switched off: nothing at all
         cfg["retention"]["enabled"] = False
         assert apply_retention(archive, cfg, fw, now=time.time() + 1000 * DAY) == []
+
+
+def test_a_store_racing_retention_loses_nothing(tmp_path, ct_phantom_small):
+    """Issue 15.3: retention decides to delete an old, delivered study; an instance of that same study
+    arrives (real storescu to a real node) and is renamed into the study's folder while the deletion
+    runs. Held at that moment - the node waiting to index it, retention waiting to delete - both go on
+    in either order: the new instance keeps its row and its file, and storescu's success is true."""
+    import sqlite3
+    import subprocess
+    import threading
+
+    from dicom_node.jobs import JobQueue
+    from tests.node_helpers import running_node
+
+    files = dicom_files(ct_phantom_small)
+    county = {"name": "county", "kind": "dicom", "ae_title": "COUNTY", "host": "127.0.0.1", "port": 9}
+    over = {"forwarding": {"enabled": False, "destinations": [county]}, "stability": {"quiet_seconds": 300}}
+    with running_node(tmp_path / "node", config=over) as node:
+        subprocess.run(["storescu", "-aec", node.aet, "127.0.0.1", str(node.port), *map(str, files[:3])],
+                       check=True, capture_output=True, timeout=60)
+        db = node.storage / "index.sqlite"
+        archive = Archive(node.storage)
+        study_uid = archive.studies()[0].study_uid
+        old = {i.sop_instance_uid for i in archive.instances(study_uid)}
+        q = JobQueue(db, {})  # the county has the three, and says so
+        q.enqueue(study_uid, "county")
+        job, attempt = q.claim("county")
+        for uid in old:
+            q.record_delivery(job, uid, 0)
+        q.finish(job, attempt, 3)
+        (tmp_path / "retention").mkdir()
+        cfg = forward_cfg(tmp_path / "retention", [county])
+        cfg["storage"]["path"] = str(node.storage)
+        cfg["retention"].update(enabled=True, keep_days=1)
+        fw = Forwarder(cfg, archive)
+
+        new_uid = str(pydicom.dcmread(files[3], stop_before_pixels=True).SOPInstanceUID)
+        hold = sqlite3.connect(db, isolation_level=None, timeout=30)
+        hold.execute("BEGIN IMMEDIATE")  # nobody writes the index until we let go
+        try:
+            sender = subprocess.Popen(["storescu", "-v", "-aec", node.aet, "127.0.0.1", str(node.port), str(files[3])],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            deadline = time.monotonic() + 30
+            while not any(p.name.startswith(new_uid) for p in (node.storage / "files").rglob("*.dcm")):
+                assert time.monotonic() < deadline and sender.poll() is None, "the new instance never reached files/"
+                time.sleep(0.01)
+            deleted = []
+            retention = threading.Thread(target=lambda: deleted.extend(
+                apply_retention(Archive(node.storage), cfg, fw, now=time.time() + 10 * DAY)))
+            retention.start()
+            time.sleep(0.5)  # retention has decided and waits for the index, as the node does
+        finally:
+            hold.execute("COMMIT")
+            hold.close()
+        retention.join(60)
+        out = sender.communicate(timeout=60)[0]
+        assert sender.returncode == 0 and "(Success)" in out, out[-2000:]
+
+        rec = archive.instance(new_uid)
+        assert rec is not None and rec.path.is_file(), f"the acknowledged instance was lost (retention: {deleted})"
+        indexed = {i.path for i in archive.instances()}
+        on_disk = {p for p in (node.storage / "files").rglob("*") if p.is_file()}
+        assert indexed == on_disk  # no row without its file, no file without its row
+        left = {i.sop_instance_uid for i in archive.instances(study_uid)}
+        assert left in (old | {new_uid}, {new_uid})  # retention went either before or after the store

@@ -13,7 +13,7 @@ import pydicom
 import pytest
 
 from dicom_node.archive import split_file
-from tests.conftest import dicom_files, ground_truth
+from tests.conftest import dicom_files, ground_truth, pydicom_data
 from tests.node_helpers import PROJECT_ROOT, _free_port, echo, running_node, write_node_config
 
 STORESCU = shutil.which("storescu") or "storescu"
@@ -83,11 +83,7 @@ def test_ct_phantom_240_stored_and_indexed(node, ct_phantom_240):
 
 
 def test_pydicom_data_cr_jpeg2000_kept_compressed(node):
-    data_store = pytest.importorskip("data_store")
-    folder = Path(data_store.__file__).parent / "data"
-    files = [folder / n for n in ("RG1_J2KR.dcm", "RG3_J2KR.dcm")]
-    if not all(f.is_file() for f in files):
-        pytest.skip("pydicom-data files RG1_J2KR/RG3_J2KR not present")
+    files = [pydicom_data(n) for n in ("RG1_J2KR.dcm", "RG3_J2KR.dcm")]
     # -xv: propose JPEG 2000 lossless, as a modality sending compressed images would
     storescu(node, files, extra=["-xv"])
     archive = node.archive()
@@ -104,10 +100,9 @@ def test_sender_keeps_its_own_transfer_syntax(node, ct_phantom_small):
     (its images' own encoding), whatever order the node's contexts have (Q/R puts lossless compressed
     first for C-GET): otherwise it would have to transcode, or fail. DCMTK's storescu proposes one
     syntax group per context, so this sender is pynetdicom's SCU, as in many modality stacks."""
-    data_store = pytest.importorskip("data_store")
     from pynetdicom import AE
 
-    j2k = pydicom.dcmread(Path(data_store.__file__).parent / "data" / "RG3_J2KR.dcm")
+    j2k = pydicom.dcmread(pydicom_data("RG3_J2KR.dcm"))
     plain = pydicom.dcmread(dicom_files(ct_phantom_small)[5])
     ae = AE(ae_title="MODALITY")
     ae.add_requested_context(plain.SOPClassUID, ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.90"])

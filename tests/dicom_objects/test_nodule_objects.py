@@ -6,8 +6,6 @@ place in the source images.
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -19,20 +17,12 @@ from dicom_objects.ai_results import write_results
 from dicom_objects.measurement_report import write_review_sr
 from dicom_objects.measurement_report_reader import findings_from_sr, is_review_sr
 from dicom_objects.segmentation import findings_from_seg
-from tests.conftest import dicom_files, ground_truth
+from tests.conftest import dciodvfy_errors, dicom_files, ground_truth
 
 SR_3D = "1.2.840.10008.5.1.4.1.1.88.34"
 SEG = "1.2.840.10008.5.1.4.1.1.66.4"
 GSPS = "1.2.840.10008.5.1.4.1.1.11.1"
 MODEL = ModelInfo(name="tpacs-lung-nodule", version="0.3.1", trained_on="synthetic tpacs phantoms (no patient data)")
-
-
-def dciodvfy_errors(path: Path) -> list[str]:
-    """dciodvfy's error lines for a file (warnings are allowed)."""
-    if shutil.which("dciodvfy") is None:
-        pytest.fail("dciodvfy (Debian dicom3tools) is not installed")
-    r = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True, timeout=120)
-    return [ln for ln in (r.stdout + r.stderr).splitlines() if ln.startswith("Error")]
 
 
 @pytest.fixture(scope="module")

@@ -19,27 +19,9 @@ import pydicom
 import pytest
 from pydicom.uid import generate_uid
 
-from tests.conftest import PROJECT_ROOT, dicom_files, ground_truth
-from tests.dicom_objects.test_nodule_objects import dciodvfy_errors
+from tests.conftest import PROJECT_ROOT, dciodvfy_errors, dicom_files, ground_truth
 
 RESULT_MODALITIES = {"SR", "SEG", "PR"}
-
-
-def _detector_missing() -> str:
-    """Why the real detector cannot run here ("" when it can)."""
-    try:
-        from ai_models.detect import detect_series  # noqa: F401
-        from ai_models.registry import ModelNotFound, resolve_model
-    except ImportError as exc:
-        return f"ai_models.detect is not importable: {exc}"
-    try:
-        resolve_model(None)
-    except ModelNotFound as exc:
-        return str(exc)
-    return ""
-
-
-needs_detector = pytest.mark.skipif(bool(_detector_missing()), reason=_detector_missing() or "detector present")
 
 
 def run_step(storage: Path, study_uid: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -115,10 +97,8 @@ def _check_results(archive, study_uid: str, truth: dict, n_findings: int) -> Non
     assert report.model.name and report.model.version
 
 
-@needs_detector
 @pytest.mark.slow
 def test_phantom_sent_with_storescu_ends_with_sr_seg_gsps_and_a_rerun_adds_nothing(ct_phantom_small, tmp_path):
-    pytest.importorskip("dicom_node.service")
     from tests.node_helpers import running_node
 
     truth = ground_truth(ct_phantom_small)
@@ -162,3 +142,31 @@ def test_phantom_sent_with_storescu_ends_with_sr_seg_gsps_and_a_rerun_adds_nothi
     result = json.loads(r.stdout.strip().splitlines()[-1])
     assert result["n_findings"] == n and sorted(result["written"]) == sorted(written)
     assert {i.sop_instance_uid for i in node.archive().instances(study_uid=truth["study_uid"])} == before
+
+
+@pytest.mark.slow
+def test_the_node_uses_the_configured_model_and_cutoff(ct_phantom_small, tmp_path):
+    """Issue 15.6: `[ai] model = NAME` found under `[ai] user_models_dir`, and `[ai] min_score`, mean in
+    the running node what they mean to `tpacs detect` (before, every study failed with "no model")."""
+    from dicom_objects.measurement_report_reader import findings_from_sr
+    from tests.node_helpers import running_node
+
+    truth = ground_truth(ct_phantom_small)
+    ai = {"enabled": True, "device": "cpu", "timeout_s": 300, "model": "tpacs-nodule-unet",
+          "user_models_dir": str(PROJECT_ROOT / "tests" / "data" / "models"), "min_score": 0.3}
+    with running_node(tmp_path, config={"ai": ai, "stability": {"quiet_seconds": 1}}) as node:
+        subprocess.run(["storescu", "-aec", node.aet, "127.0.0.1", str(node.port),
+                        *map(str, dicom_files(ct_phantom_small))], check=True, capture_output=True, timeout=120)
+        archive = node.archive()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            study = archive.study(truth["study_uid"])
+            if study is not None and study.ai_state in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert study.ai_state == "done", f"{study.ai_state}: {study.ai_detail}\n{node.log_text()[-3000:]}"
+        sr = next(i.path for i in archive.instances(study_uid=truth["study_uid"])
+                  if i.sop_class_uid == "1.2.840.10008.5.1.4.1.1.88.34")
+        report = findings_from_sr(sr)
+        assert (report.model.name, report.model.version) == ("tpacs-nodule-unet", "0.1.0")
+        assert all(f.score >= 0.3 for f in report.findings)

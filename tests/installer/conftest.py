@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, missing
 
 BUILD_TIMEOUT_S = 600  # a cold cache downloads ~700 MB from PyPI
 INSTALL_TIMEOUT_S = 600
@@ -52,7 +52,7 @@ def clinic_python() -> str:
         if exe and subprocess.run([exe, "-c", "import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 11))"],
                                   capture_output=True).returncode == 0:
             return exe
-    pytest.skip("no Python 3.11 with venv outside the dev environment")
+    missing("no Python 3.11 with venv outside the dev environment (Debian python3.11-venv)")
 
 
 def run_install(bundle: Path, prefix: Path, home: Path, *extra: str, netns: bool = NETNS) -> subprocess.CompletedProcess:

@@ -111,10 +111,3 @@ def reset_language():
         remove_translations()
 
 
-def dciodvfy_errors(path: Path) -> list[str]:
-    import subprocess
-
-    if shutil.which("dciodvfy") is None:
-        pytest.skip("dciodvfy (dicom3tools) is not installed")
-    out = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True, timeout=60)
-    return [line for line in (out.stdout + out.stderr).splitlines() if line.startswith("Error")]

@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from dicom_objects.measurement_report_reader import findings_from_sr
-from tests.conftest import dicom_files, free_port, ground_truth
-from tests.viewer.shell_helpers import (ai_sr_for, dciodvfy_errors, gb18030_study,  # noqa: F401
+from tests.conftest import PROJECT_ROOT, dciodvfy_errors, dicom_files, free_port, ground_truth
+from tests.viewer.shell_helpers import (ai_sr_for, gb18030_study,  # noqa: F401
                                         report_from_truth, reset_language, shell_archive, shell_archive_root,
                                         shell_cfg)
 from viewer.i18n import install_language
@@ -381,3 +381,53 @@ def test_a_study_without_images_clears_the_previous_one(tmp_path, folder_with_sr
         assert win.review is None and win.series_combo.count() == 0
     finally:
         win.close()
+
+
+def test_workstation_uses_the_node_service_and_a_gui_crash_does_not_stop_receiving(tmp_path, dx_phantom):
+    """Issue 15.12: with the node running as the installed service, `tpacs view` starts no second node
+    (it receives through the service); the viewer killed outright takes nothing down."""
+    import signal
+    import time
+
+    from tests.node_helpers import running_node
+
+    with running_node(tmp_path / "service") as service:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(PROJECT_ROOT))
+        log_path = tmp_path / "viewer.log"
+        with open(log_path, "wb") as log:
+            viewer = subprocess.Popen([sys.executable, "-m", "viewer", "view", "--config", str(service.config_path)],
+                                      cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while "through the node service" not in log_path.read_text(errors="replace"):
+                assert viewer.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")
+                time.sleep(0.2)
+        finally:
+            viewer.send_signal(signal.SIGKILL)  # a crash: no clean-up of any kind
+            viewer.wait(30)
+        assert "embedded node not started" not in log_path.read_text(errors="replace")
+        assert (service.storage / "node.running").read_text().strip() == str(service.proc.pid)
+        res = subprocess.run(["storescu", "-aec", service.aet, "127.0.0.1", str(service.port),
+                              str(dicom_files(dx_phantom)[0])], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr  # still receiving after the GUI died
+        assert len(service.archive().instances()) == 1
+
+
+def test_window_says_it_receives_through_the_service(qtbot, tmp_path, shell_cfg):
+    from tests.node_helpers import running_node
+    from viewer.app import build_window
+
+    install_language("en")
+    with running_node(tmp_path / "service") as service:
+        shell_cfg["storage"]["path"] = str(service.storage)
+        shell_cfg["node"].update(port=service.port, bind_address="127.0.0.1")
+        win = build_window(shell_cfg)
+        qtbot.addWidget(win)
+        try:
+            assert win.wait_for_node(60) and win.node is None  # receiving, but not by a node of its own
+            assert win.service_pid == service.proc.pid and win.node_error == ""
+            assert "node service" in win.node_label.text()
+        finally:
+            win.close()
+        assert _echo(service.port) == 0  # closing the window left the service alone
+    install_language("zh_CN")

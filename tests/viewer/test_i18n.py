@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, missing
 from tests.viewer.shell_helpers import (gb18030_study, reset_language, shell_archive,  # noqa: F401
                                         shell_archive_root, shell_cfg)
 from viewer.browser import COLUMNS
@@ -19,10 +19,9 @@ from viewer.i18n import TRANSLATIONS_DIR, install_language, normalize_language, 
 pytestmark = pytest.mark.gui
 
 TS = {lang: TRANSLATIONS_DIR / f"township_pacs_{lang}.ts" for lang in ("zh_CN", "en")}
-# The files whose strings the shell's .ts files carry (lupdate's input).
-SOURCES = ["viewer/app.py", "viewer/main_window.py", "viewer/browser.py", "viewer/settings_dialog.py",
-           "viewer/findings_panel.py", "viewer/report_editor.py", "viewer/report_view.py"] + sorted(str(p.relative_to(PROJECT_ROOT))
-                                                for p in (PROJECT_ROOT / "viewer" / "views").glob("*.py"))
+# The files whose strings the .ts files carry (lupdate's input): every module of the GUI.
+SOURCES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "viewer").glob("*.py")) + sorted(
+    str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "viewer" / "views").glob("*.py"))
 
 
 def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -54,7 +53,7 @@ def test_ts_files_cover_the_code(tmp_path):
     """A string added to the code without a translation fails here (lupdate run afresh vs the committed .ts)."""
     lupdate = shutil.which("pyside6-lupdate") or str(Path(sys.executable).parent / "pyside6-lupdate")
     if not Path(lupdate).exists():
-        pytest.skip("pyside6-lupdate not installed")
+        missing("pyside6-lupdate (PySide6's tools) is not installed")
     fresh = tmp_path / "fresh.ts"
     subprocess.run([lupdate, "-silent", *SOURCES, "-ts", str(fresh)], cwd=PROJECT_ROOT, check=True, timeout=120)
     missing = set(_messages(fresh)) - set(_messages(TS["zh_CN"]))

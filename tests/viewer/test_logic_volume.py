@@ -10,18 +10,12 @@ import numpy as np
 import pydicom
 import pytest
 
-from tests.conftest import dicom_files, ground_truth
+from tests.conftest import dicom_files, ground_truth, pydicom_data
 from viewer.logic.display import radiograph_grey
 from viewer.logic.volume import (LoadError, Radiograph, Volume, iter_load_series, load_series)
 
-DATA_STORE = Path(pydicom.__file__).resolve().parents[1] / "data_store" / "data"
-
-
 def _data_store(name: str) -> Path:
-    p = DATA_STORE / name
-    if not p.is_file():
-        pytest.skip(f"pydicom-data file {name} is not installed")
-    return p
+    return pydicom_data(name)
 
 
 def test_ct_sorted_by_position_not_file_order(ct_phantom_small):

@@ -8,7 +8,8 @@ import pydicom
 import pytest
 
 from dicom_objects.measurement_report_reader import findings_from_sr
-from tests.viewer.shell_helpers import (dciodvfy_errors, gb18030_study, report_from_truth,  # noqa: F401
+from tests.conftest import dciodvfy_errors
+from tests.viewer.shell_helpers import (gb18030_study, report_from_truth,  # noqa: F401
                                         shell_archive, shell_archive_root)
 from viewer.logic.review import Review, ReviewError, check_reviewer, slice_number
 from viewer.logic.worklist import newest_findings, study_content_from_archive, study_content_from_folder

@@ -112,3 +112,36 @@ def test_save_button_with_bad_input_shows_why(qtbot, shell_cfg, tmp_path):
     assert seen and "Node port" in seen[0] and "65535" in seen[0]
     assert not path.exists() and dlg.result() == 0
     install_language("zh_CN")
+
+
+def test_peer_rights_in_the_dialog(shell_cfg):
+    text = "MOBILE_CT 192.168.1.20 store\nDOCTOR_WS 10.0.0.9 find,get\n* 10.0.0.7\n"
+    new, errors = apply_form(shell_cfg, {**GOOD, "allowed_peers": text})
+    assert errors == []
+    assert new["node"]["allowed_peers"] == [{"ae_title": "MOBILE_CT", "host": "192.168.1.20", "rights": ["store"]},
+                                            {"ae_title": "DOCTOR_WS", "host": "10.0.0.9", "rights": ["find", "get"]},
+                                            {"host": "10.0.0.7"}]
+    from viewer.settings_dialog import format_peers, parse_peers
+
+    assert parse_peers(format_peers(new["node"]["allowed_peers"]))[0] == new["node"]["allowed_peers"]
+    for bad in ("DOCTOR_WS 10.0.0.9 find,delete", "DOCTOR_WS 10.0.0.9 find get"):
+        assert apply_form(shell_cfg, {**GOOD, "allowed_peers": bad})[1], bad
+
+
+def test_dialog_writes_only_what_was_changed_readable_by_the_user_alone(qtbot, shell_cfg, tmp_path):
+    import stat
+    import tomllib
+
+    path = tmp_path / "config.toml"
+    path.write_text('[forwarding]\nbackoff_cap_s = 600.0\n\n[[forwarding.destinations]]\nname = "web"\nkind = "stow"\n'
+                    'url = "https://pacs.county/dicom-web"\ntoken = "s3cret"\n', encoding="utf-8")
+    path.chmod(0o644)
+    cfg = load_config(path)
+    dlg = SettingsDialog(cfg, save_path=path)
+    qtbot.addWidget(dlg)
+    dlg.port.setText("11200")
+    assert dlg.try_save(), dlg.last_errors
+    saved = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert saved == {"node": {"port": 11200}, "forwarding": {"backoff_cap_s": 600.0, "destinations": [
+        {"name": "web", "kind": "stow", "url": "https://pacs.county/dicom-web", "token": "s3cret"}]}}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the STOW token is the user's alone

@@ -10,12 +10,11 @@ import numpy as np
 import pydicom
 import pytest
 
-pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QPainter, QRawFont  # noqa: E402
 
 from ai_models.findings import Finding, FindingsReport, ModelInfo  # noqa: E402
-from tests.conftest import dicom_files, ground_truth  # noqa: E402
+from tests.conftest import dicom_files, ground_truth, pydicom_data  # noqa: E402
 from viewer.logic.display import PRESETS, person_name_display  # noqa: E402
 from viewer.views.image_view import overlay_font  # noqa: E402
 from viewer.views.overlays import FINDING_COLOR, FINDING_SELECTED_COLOR  # noqa: E402
@@ -23,7 +22,6 @@ from viewer.views.reading import ReadingWidget  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
-DATA_STORE = Path(pydicom.__file__).resolve().parents[1] / "data_store" / "data"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "viewer"
 
 
@@ -291,9 +289,7 @@ def _lung_spine_screen(view, rgb):
 
 
 def test_real_cr_monochrome1_lungs_dark_bones_light(qtbot, tmp_path):
-    path = DATA_STORE / "RG1_J2KR.dcm"
-    if not path.is_file():
-        pytest.skip("pydicom-data is not installed")
+    path = pydicom_data("RG1_J2KR.dcm")
     ds = pydicom.dcmread(path, stop_before_pixels=True)
     assert ds.PhotometricInterpretation == "MONOCHROME1"
     assert "JPEG 2000" in ds.file_meta.TransferSyntaxUID.name
