@@ -9,7 +9,8 @@ when
   - a P-DATA-TF PDU is longer than the maximum the node announced (`node.max_pdu_bytes`), or any other
     PDU longer than 1 MiB (an A-ASSOCIATE-RQ is a few KiB),
   - one message's data set grows beyond `node.max_instance_bytes`,
-  - the storage volume has no room for the next P-DATA PDU (plus 1 MiB for the index): pynetdicom would
+  - the storage volume has no room for the next data set fragment (plus 1 MiB for the index; a command,
+    e.g. a C-ECHO, writes nothing and always passes): pynetdicom would
     fail writing its temp file and leave the association hanging; cut, the peer sees an abort at once.
     (Above node.min_free_bytes the node answers 0xA700 instead; this is for a volume filled regardless.)
 It reads nothing ahead (pynetdicom polls the socket with select), so it only looks at what passes by.
@@ -79,10 +80,6 @@ class GuardedSocket:
                 limit = self.max_pdu if self._pdu_type == 0x04 else OTHER_PDU_MAX
                 if length > limit:
                     self._cut(f"PDU of {length} bytes, more than the {limit} this node accepts (node.max_pdu_bytes)")
-                if self._pdu_type == 0x04 and self._volume is not None:
-                    free = shutil.disk_usage(self._volume).free
-                    if free < length + ROOM_MARGIN:
-                        self._cut(f"the storage volume is full ({free} bytes free)")
                 self._pdu_left = length
                 self._in_header = self._pdu_type == 0x04
                 self._item_left = 0
@@ -111,9 +108,13 @@ class GuardedSocket:
             if item_len < 2 or value > self._pdu_left:
                 self._cut("malformed P-DATA-TF PDU (a PDV item longer than its PDU)")
             self._item_left = value
-            if control & 0x01:  # command fragment: a new message begins
+            if control & 0x01:  # command fragment: a new message begins (a C-ECHO is nothing but that)
                 self._data_set = 0
             else:
+                if self._volume is not None:  # data set bytes are written to disk: is there room?
+                    free = shutil.disk_usage(self._volume).free
+                    if free < value + ROOM_MARGIN:
+                        self._cut(f"the storage volume is full ({free} bytes free)")
                 self._data_set += value
                 if self._data_set > self.max_instance:
                     self._cut(f"a data set of more than {self.max_instance} bytes (node.max_instance_bytes)")
