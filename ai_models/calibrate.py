@@ -65,24 +65,25 @@ def score_scan(findings, nodules, ignore, name: str, thickness: float, kinds=Non
     return res
 
 
-def fit_platt(logits: np.ndarray, hits: np.ndarray, l2: float = 1e-3) -> tuple[float, float]:
-    """(a, b) maximising the likelihood of hits under sigmoid(a * logit + b) (Newton's method), with
-    Platt's target smoothing so that a separable set does not push a to infinity."""
-    x = np.asarray(logits, float)
+def fit_platt(logits: np.ndarray, hits: np.ndarray, l2: float = 1e-2) -> tuple[float, float]:
+    """(a, b) maximising the likelihood of hits under sigmoid(a * logit + b) (a logistic regression on
+    one feature, L-BFGS), with Platt's target smoothing so that a separable set does not push a to
+    infinity, and logits clipped to +-15 (scores of 1e-7 and 1 - 1e-7 say no more than that)."""
+    from scipy.optimize import minimize
+
+    x = np.clip(np.asarray(logits, float), -15, 15)
     y = np.asarray(hits, float)
     n_pos, n_neg = y.sum(), len(y) - y.sum()
     t = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    a, b = 1.0, 0.0
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(a * x + b)))
-        g = np.array([np.sum((p - t) * x) + l2 * a, np.sum(p - t)])
-        w = p * (1 - p)
-        h = np.array([[np.sum(w * x * x) + l2, np.sum(w * x)], [np.sum(w * x), np.sum(w) + 1e-9]])
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return float(a), float(b)
+
+    def nll(w):
+        z = w[0] * x + w[1]
+        # log(1 + e^z) - t z, written to stay finite for large |z|
+        return float(np.sum(np.logaddexp(0, z) - t * z) + l2 * w[0] ** 2), \
+            np.array([np.sum((1 / (1 + np.exp(-z)) - t) * x) + 2 * l2 * w[0], np.sum(1 / (1 + np.exp(-z)) - t)])
+
+    res = minimize(nll, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    return float(res.x[0]), float(res.x[1])
 
 
 def reliability(probs: np.ndarray, hits: np.ndarray, bins: int = 10) -> tuple[list[dict], float]:

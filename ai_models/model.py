@@ -161,8 +161,7 @@ def classifier_card() -> ModelCard:
         trained_on=("real chest CT backgrounds with inserted synthetic and real nodules (LIDC-IDRI-0314, "
                     "TCGA-THCA PET/CT, LIDC-IDRI-0002/0003 slabs) and synthetic phantoms; not the held-out "
                     "LIDC-IDRI-0001"),
-        validation=("research use, not clinically validated: measured on 2 real patients' scans and "
-                    "nodules inserted into held-out real anatomy (see the model card)"))
+        validation="not clinically validated")
 
 
 def _starts(n: int, tile: int, step: int) -> list[int]:

@@ -85,7 +85,7 @@ def window(hu: np.ndarray, lo: float, hi: float) -> np.ndarray:
 GAS_CORE_P10_HU = -960.0
 LUNG_HOLES_MIN = 0.002
 MIN_LUNG_ML = 5.0        # smaller separate pockets of air are left out (noise, bowel with stool)
-CLOSING_MM = 12.0        # slice-wise closing: a pleural or mediastinal nodule up to ~2x this wide stays in the lungs
+CLOSING_MM = 20.0        # slice-wise closing: a pleural or mediastinal nodule up to ~2x this wide stays in the lungs
 
 
 def _disk(radius_vox: int) -> np.ndarray:
@@ -119,13 +119,13 @@ def _lung_like(hu_box: np.ndarray, comp: np.ndarray) -> bool:
     return 1.0 - comp.sum() / max(filled, 1) >= LUNG_HOLES_MIN
 
 
-def lung_air(hu: np.ndarray, spacing_mm: float) -> np.ndarray:
+def lung_air(hu: np.ndarray, spacing_mm: float, body: np.ndarray | None = None) -> np.ndarray:
     """The aerated lungs (and the airways joined to them), whatever the field of view (chest only, whole
     body, abdomen with lung bases): air enclosed by the body, in 3D components that look like lung, not gas
     (`_lung_like`). The largest such component is the lungs; another counts when it is at least a tenth of
     that size and lies mostly beside it along the body axis (the other lung when the airways do not join
     the two). Bowel and stomach gas, air outside the body and between blankets, and the table never count."""
-    body = body_mask(hu)
+    body = body_mask(hu) if body is None else body
     air = (hu < -400) & body
     lab, n = ndi.label(air)
     if n == 0:
@@ -151,17 +151,27 @@ def lung_air(hu: np.ndarray, spacing_mm: float) -> np.ndarray:
 
 def lung_mask(hu: np.ndarray, spacing_mm: float, closing_mm: float = CLOSING_MM) -> np.ndarray:
     """The lungs as a radiologist outlines them: aerated lung with everything it encloses slice by slice
-    (vessels, nodules), closed so that a nodule or mass against the pleura or the mediastinum is inside."""
-    air = lung_air(hu, spacing_mm)
+    (vessels, nodules), closed so that a nodule or mass against the pleura or the mediastinum is inside.
+    Each side of the body's midline is closed and filled on its own: the two lungs meet in front of and
+    behind the mediastinum, and filling them together would take the heart and great vessels in."""
+    body = body_mask(hu)
+    air = lung_air(hu, spacing_mm, body)
     if not air.any():
         return air
     disk = _disk(int(round(closing_mm / spacing_mm)))
     pad = disk.shape[0]
     out = np.zeros_like(air)
+    cols = np.arange(hu.shape[2])
     for k in np.flatnonzero(air.any(axis=(1, 2))):
-        sl = np.pad(air[k], pad)  # closing near the image edge must not glue to the border
-        sl = ndi.binary_closing(sl, disk)[pad:-pad, pad:-pad]
-        out[k] = ndi.binary_fill_holes(sl)
+        per_col = body[k].sum(axis=0)
+        mid = int(round(float((per_col * cols).sum() / max(per_col.sum(), 1)))) if per_col.any() else hu.shape[2] // 2
+        for side in (slice(0, mid), slice(mid, hu.shape[2])):
+            half = air[k][:, side]
+            if not half.any():
+                continue
+            sl = np.pad(half, pad)  # closing near the image edge or the midline must not glue to it
+            sl = ndi.binary_closing(sl, disk)[pad:-pad, pad:-pad]
+            out[k][:, side] = ndi.binary_fill_holes(sl)
     return out
 
 

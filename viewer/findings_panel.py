@@ -107,7 +107,10 @@ class FindingsPanel(QWidget):
         if model:
             text += " · " + model
         if validation:
-            text += " · " + validation
+            # The shipped cards' wording is translated; a user model's own words are shown as written.
+            text += " · " + {"not clinically validated": self.tr("not clinically validated"),
+                             "not validated on real scans": self.tr("not validated on real scans")}.get(validation,
+                                                                                                      validation)
         return text
 
     def decision_text(self, item) -> str:
