@@ -107,8 +107,12 @@ def main() -> int:
         print(f"made {args.studies} studies ({len(files)} files) in {time.perf_counter() - t0:.0f} s")
         with county_pacs(work, extra={"SyncStorageArea": False}) as county:
             t0 = time.perf_counter()
-            for i in range(0, len(files), 1000):
-                send(county, files[i:i + 1000])
+            for i in range(0, len(files), 500):
+                try:
+                    send(county, files[i:i + 500])
+                except AssertionError as exc:  # a busy machine: Orthanc dropped the association; once more
+                    print(f"storing again from file {i}: {str(exc).splitlines()[0]}")
+                    send(county, files[i:i + 500])
             print(f"stored in Orthanc in {time.perf_counter() - t0:.0f} s")
             now = dt.datetime(2026, 1, 5, 8, 0).astimezone().timestamp()
 
