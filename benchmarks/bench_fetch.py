@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.county.helpers import county_pacs, send, station_cfg  # noqa: E402
+from _orthanc import use_private_orthanc  # noqa: E402
 
 GETSCU = next((p for p in ("/usr/bin/getscu", "/usr/local/bin/getscu") if Path(p).is_file()), "getscu")
 
@@ -49,6 +50,7 @@ def main() -> int:
     ap.add_argument("--slices", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    use_private_orthanc()
     files = sorted(phantom(args.slices).glob("*.dcm"))
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     work = Path(tempfile.mkdtemp(prefix="tpacs-bench-fetch-"))
