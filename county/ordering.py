@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ai_models.findings import LUNG_RADS_ORDER, urgency_rank
-from viewer.logic.worklist import age_years, display_name, image_modalities
+from dicom_objects.values import age_years, display_name, image_modalities
 
 STATES = ("unread", "claimed", "preliminary", "final", "amended")
 DONE_STATES = ("final", "amended")

@@ -27,7 +27,7 @@ from county.cache import FetchCache
 from county.claims import Claim, ClaimConflict, ClaimStore, claim_store, orthanc_rest_for  # noqa: F401
 from county.ordering import WorklistFilter, WorklistRow, make_row, order
 from dicom_node.sources import RemoteSource, sources_from_config
-from viewer.logic.worklist import NON_IMAGE_MODALITIES
+from dicom_objects.values import NON_IMAGE_MODALITIES
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ class WorklistModel(QAbstractTableModel):
 
     def state_text(self, row: WorklistRow) -> str:
         if row.state == "claimed":
-            from viewer.logic.worklist import display_name
+            from dicom_objects.values import display_name
 
             return self.tr("being read by %1").replace("%1", display_name(row.claimed_by) or row.claimed_by)
         return {"unread": self.tr("unread"), "preliminary": self.tr("preliminary"), "final": self.tr("final"),

@@ -14,7 +14,7 @@ from tests.viewer.shell_helpers import (GB18030_ID, GB18030_NAME, gb18030_study,
                                         shell_archive, shell_archive_root, shell_cfg)
 from viewer.browser import COLUMNS, BrowserWidget
 from viewer.i18n import install_language
-from viewer.logic.worklist import display_name
+from dicom_objects.values import display_name
 
 pytestmark = pytest.mark.gui
 
@@ -163,7 +163,8 @@ def test_double_click_opens_study(browser, qtbot):
 
 # ---------------------------------------------------------------- the worklist logic under the browser (no Qt)
 def test_display_name_and_facts():
-    from viewer.logic.worklist import age_years, findings_count, image_modalities
+    from dicom_objects.values import age_years, image_modalities
+    from viewer.logic.worklist import findings_count
 
     assert display_name("王^小明") == "王小明"
     assert display_name("DOE^JOHN^^DR") == "DOE JOHN DR"
