@@ -213,9 +213,11 @@ class DimseSource(RemoteSource):
             req = event.request
             sop_uid = str(req.AffectedSOPInstanceUID or "")
             try:
-                if req.DataSet is None and getattr(event, "dataset_path", None):
+                streamed = getattr(req, "_dataset_path", None)
+                if streamed:
                     # A node in this process streams received data sets to files (pynetdicom's chunked
-                    # mode is process-wide): that file is already the Part 10 file, bytes as sent.
+                    # mode is process-wide; req.DataSet is then an empty buffer): that file is already
+                    # the Part 10 file, bytes as sent.
                     path = self._write(dest, sop_uid, [Path(event.dataset_path).read_bytes()])
                 else:
                     body = req.DataSet.getbuffer()  # the data set as the PACS sent it

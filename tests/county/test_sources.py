@@ -70,8 +70,14 @@ def test_query_lists_studies_series_and_instances_with_chinese_names(county, ct_
         assert len(many[ct.study_uid]) == len(rows) and all(not v for k, v in many.items() if k != ct.study_uid)
 
 
-@pytest.mark.parametrize("kind,retrieve", [("dicom", "get"), ("dicomweb", None), ("dicom", "move")])
-def test_fetch_writes_the_pacs_bytes_and_never_twice(county, tmp_path, kind, retrieve):
+@pytest.mark.parametrize("kind,retrieve,streamed", [("dicom", "get", False), ("dicom", "get", True),
+                                                     ("dicomweb", None, False), ("dicom", "move", True)])
+def test_fetch_writes_the_pacs_bytes_and_never_twice(county, tmp_path, monkeypatch, kind, retrieve, streamed):
+    """streamed: a node runs in this process (the station's embedded node, a township's report puller), so
+    pynetdicom writes every received data set to a temp file instead of a buffer."""
+    from pynetdicom import _config
+
+    monkeypatch.setattr(_config, "STORE_RECV_CHUNKED_DATASET", streamed)
     entry = {"retrieve": retrieve} if retrieve else {}
     with _source(county, kind, **entry) as src:
         study = next(s for s in src.find_studies() if "CT" in s.modalities)
