@@ -101,6 +101,9 @@ class ReportInbox:
     def receive(self, src: Path | Dataset, source: str) -> ReceivedReport | None:
         """Store a pulled report object (a file or dataset) and record it; None when it is no report."""
         ds = src if isinstance(src, Dataset) else pydicom.dcmread(src, stop_before_pixels=True)
+        if not ds.get("SOPClassUID") or not ds.get("SOPInstanceUID"):
+            # a broken transfer, not an object to set aside for good: the caller fails and looks again
+            raise ValueError(f"{getattr(src, 'name', 'data set')} holds no SOP Class/Instance UID")
         kind = report_kind(ds)
         if kind is None:
             return None

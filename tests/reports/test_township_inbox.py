@@ -70,3 +70,33 @@ def test_pushed_reports_of_our_study_come_in_and_others_are_refused(ct_study_fil
         text = subprocess.run([sys.executable, "-m", "viewer", "reports", "--config", str(node.config_path)],
                               capture_output=True, text=True, timeout=60, check=True).stdout
         assert "危急值" in text and "张伟" in text
+
+
+def test_pulled_objects_reports_in_images_aside_a_broken_transfer_fails(ct_study_files, tmp_path, cfg_file):
+    """What the report puller hands the inbox: a report is stored, an image is no report (None: set aside
+    for good), and a transfer that brought the File Meta only is an error (the puller looks again)."""
+    from dicom_node.archive import Archive
+    from dicom_node.report_inbox import ReportInbox
+
+    archive = Archive(tmp_path / "storage")
+    for f in ct_study_files:
+        archive.add_file(f)
+    inbox = ReportInbox(archive, {})
+    session = ReportSession(StudyContext.from_files(ct_study_files), load_config(tmp_path / "cfg.toml"))
+    filed = session.file(replace(session.draft(), author="张^明", verifier="李^审核"), "final")
+    paths = {p.stem: p for p in filed.save(tmp_path / "in")}
+    sr_path, pdf_path = paths[str(filed.sr.SOPInstanceUID)], paths[str(filed.pdf.SOPInstanceUID)]
+
+    raw = sr_path.read_bytes()
+    broken = tmp_path / "broken.dcm"
+    broken.write_bytes(raw[:144 + int.from_bytes(raw[140:144], "little")])  # preamble, DICM, File Meta
+    with pytest.raises(ValueError, match="no SOP Class"):
+        inbox.receive(broken, "pull:county")
+    assert inbox.reports() == [] and archive.instance(str(filed.sr.SOPInstanceUID)) is None
+
+    assert inbox.receive(ct_study_files[0], "pull:county") is None
+    row = inbox.receive(sr_path, "pull:county")
+    assert row is not None and row.state == "final" and row.verifier
+    assert inbox.receive(pdf_path, "pull:county") is None  # the printed copy: stored, listed with its SR
+    assert archive.instance(str(filed.pdf.SOPInstanceUID)) is not None
+    assert inbox.study_states()[session.ctx.study_uid][0] == "final"
