@@ -95,7 +95,8 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
     if refused:
         report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid, model=info, findings=[],
                                 status="not_supported", message=refused,
-                                reason="too_thick", slice_thickness_mm=round(vol.effective_thickness_mm, 2))
+                                reason="too_thick", slice_thickness_mm=round(vol.effective_thickness_mm, 2),
+                                operating_score=card.operating_score)
         if timings is not None:
             timings.update(preprocess_s=0.0, network_s=0.0, postprocess_s=0.0, backend=backend.describe())
         return (report, np.zeros(vol.hu.shape, np.uint8)) if with_masks else report
@@ -132,7 +133,8 @@ def detect_volume(vol: Volume, card: ModelCard, backend, with_masks: bool = Fals
         cands = extract_findings(prob, prep.grid, vol.hu, native, card.threshold, card.candidate_threshold,
                                  card.max_findings, lungs=lungs)
     report = FindingsReport(study_uid=vol.study_uid, series_uid=vol.series_uid, model=info,
-                            findings=[c.finding for c in cands], slice_thickness_mm=round(vol.effective_thickness_mm, 2))
+                            findings=[c.finding for c in cands], slice_thickness_mm=round(vol.effective_thickness_mm, 2),
+                            operating_score=card.operating_score)
     if timings is not None:
         timings.update(preprocess_s=t_prep - t, network_s=t_net - t_prep, postprocess_s=time.perf_counter() - t_net,
                        backend=backend.describe())

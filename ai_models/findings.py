@@ -149,6 +149,8 @@ class FindingsReport:
     # Why a series was not read, as a code the viewer translates ("too_thick"), and the thickness it saw.
     reason: str = ""
     slice_thickness_mm: float = 0.0
+    # The model's operating point (its card's calibrated score): the node writes findings from it on.
+    operating_score: float = 0.0
 
     def to_json_dict(self) -> dict[str, Any]:
         out = {

@@ -69,7 +69,10 @@ def pick_series(archive, study_uid: str):
 
 def keep_reportable(report, masks, min_score: float):
     """Drop findings scored below min_score (and their masks): the detector returns low-score candidates
-    for FROC evaluation, but a reader should not get a circle for each of them."""
+    for FROC evaluation, but a reader should not get a circle for each of them. min_score 0: the model's
+    own operating point (its card's operating_score, carried in the report)."""
+    if min_score <= 0:
+        min_score = getattr(report, "operating_score", 0.0)
     keep = [i for i, f in enumerate(report.findings) if f.score >= min_score]
     if len(keep) == len(report.findings):
         return report, masks
@@ -115,6 +118,11 @@ def run(storage: str | Path, study_uid: str, device: str = "auto", model: str | 
             code = EXIT_NO_SERIES if isinstance(exc, SeriesError) else EXIT_DETECT
             raise StepError(code, f"detection failed on series {series.series_uid}: "
                                   f"{type(exc).__name__}: {exc}") from exc
+        if report.status != "ok":
+            # Outside what the model reads (e.g. 8 mm slices): no findings and no result objects; the
+            # study's AI state says why in words.
+            return {"n_findings": 0, "written": [], "status": report.status, "reason": report.reason,
+                    "message": report.message, "slice_thickness_mm": report.slice_thickness_mm}
         report, masks = keep_reportable(report, masks, min_score)
         try:
             from dicom_objects.ai_results import write_results

@@ -119,6 +119,12 @@ class Pipeline:
             return "running"
         if code == 0:
             result = parse_ai_output(out)
+            if result.get("status") == "not_supported":
+                # The model does not read this series (too-thick slices): "skipped", with the words why.
+                detail = str(result.get("message") or result.get("reason") or "not supported")[:500]
+                self.archive.set_ai_state(study_uid, "skipped", detail)
+                log.info("AI step for %s: %s", study_uid, detail)
+                return "skipped"
             n = result.get("n_findings")
             detail = f"{n} findings" if n is not None else "done"
             self.archive.set_ai_state(study_uid, "done", detail)
@@ -142,7 +148,7 @@ class Pipeline:
                 log.exception("AI step for %s could not run", uid)
                 self.archive.set_ai_state(uid, "failed", str(exc)[:500])
                 state = "failed"
-            if state in ("done", "failed"):
+            if state in ("done", "failed", "skipped"):  # forwarding goes on whatever the AI made of it
                 self._ready(uid)
 
     def start(self) -> None:

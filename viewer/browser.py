@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from viewer.logic.worklist import (STATUS_FILTERS, IndexWatch, StudyFilter, StudyRow, change_key, image_count,
-                                   query_studies, study_row)
+                                   query_studies, study_row, too_thick_mm)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,9 @@ class StudyTableModel(QAbstractTableModel):
             if row.ai_findings is None:
                 return self.tr("done")
             return self.tr("%1 findings").replace("%1", str(row.ai_findings))
+        thick = too_thick_mm(row)
+        if thick is not None:  # the model does not read such slices: say so, in the user's language
+            return self.tr("%1 mm slices: too thick for nodule detection").replace("%1", f"{thick:g}")
         return {"pending": self.tr("pending"), "running": self.tr("running"), "failed": self.tr("failed"),
                 "skipped": self.tr("not applicable")}.get(s, s)
 

@@ -1234,6 +1234,10 @@ AE_TITLE host rights
         <translation>%1 findings</translation>
     </message>
     <message>
+        <source>%1 mm slices: too thick for nodule detection</source>
+        <translation>%1 mm slices: too thick for nodule detection</translation>
+    </message>
+    <message>
         <source>pending</source>
         <translation>pending</translation>
     </message>

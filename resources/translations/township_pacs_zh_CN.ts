@@ -1234,6 +1234,10 @@ AE名称 主机 权限
         <translation>%1 个结节</translation>
     </message>
     <message>
+        <source>%1 mm slices: too thick for nodule detection</source>
+        <translation>层厚 %1 mm：过厚，无法做结节检测</translation>
+    </message>
+    <message>
         <source>pending</source>
         <translation>等待中</translation>
     </message>

@@ -136,3 +136,29 @@ def test_pipeline_runs_the_ai_on_a_stable_chest_ct(tmp_path, ct_phantom_small):
     assert st.ai_detail.endswith(" findings") and int(st.ai_detail.split()[0]) >= 0
     assert {"SR", "SEG"} <= set(st.modalities.split("\\"))
     assert st.stable_at == 1234.0  # its own results do not make the study unstable again
+
+
+def test_too_thick_ct_is_skipped_in_words_and_still_released(tmp_path):
+    """An 8 mm chest CT: the model does not read it. The study's AI state says why, in words, no SR/SEG/GSPS
+    is written, and forwarding is not held back."""
+    from ai_models.phantom import write_phantom
+
+    folder = tmp_path / "ct8"
+    truth = write_phantom(folder, seed=8, modality="CT", slices=30, thickness_mm=8.0, rows=256)
+    archive = Archive(tmp_path / "storage")
+    for f in dicom_files(folder):
+        archive.add_file(f)
+    uid = truth["study_uid"]
+    archive.mark_stable(uid, 1234.0)
+    ready = []
+    p = Pipeline(archive, _ai_cfg(timeout_s=300), ready.append)
+    p.start()
+    try:
+        wait_for(lambda: ready, timeout=300)
+    finally:
+        p.stop()
+    assert ready == [uid]
+    st = archive.study(uid)
+    assert st.ai_state == "skipped"
+    assert st.ai_detail.startswith("8 mm slices: too thick for nodule detection")
+    assert set(st.modalities.split("\\")) == {"CT"}

@@ -55,6 +55,14 @@ class StudyRow:
     report_critical: bool = False  # that report holds a critical result (危急值)
 
 
+def too_thick_mm(row: StudyRow) -> float | None:
+    """The slice thickness the AI refused a study for ("8 mm slices: too thick for nodule detection"), or None."""
+    if row.ai_state != "skipped":
+        return None
+    m = re.match(r"\s*(\d+(?:\.\d+)?) mm slices: too thick", row.ai_detail or "")
+    return float(m.group(1)) if m else None
+
+
 def image_count(archive, study_uid: str) -> int:
     """Instances in the study's image series (the AI's SR/SEG/GSPS are not images the reader counts)."""
     return sum(int(s.num_instances or 0) for s in archive.series(study_uid)
