@@ -104,11 +104,14 @@ def test_second_pass_score_does_not_depend_on_cube_orientation():
     mean_logit = lambda batch: np.mean([np.asarray(backend(v)) for v in cube_symmetries(batch)], axis=0)
     for turned in (np.flip(x, 2), np.flip(x, 4), np.swapaxes(x, 3, 4), np.flip(np.swapaxes(x, 3, 4), 3)):
         assert np.allclose(mean_logit(np.ascontiguousarray(turned)), mean_logit(x), atol=1e-4)
-    # and rescore_symmetric is that mean, turned into a probability, for patches cut from images
+    # and rescore_symmetric is that mean, turned into the card's calibrated probability, for patches cut
+    # from images
     img1, img2 = rng.random((40, 40, 40), dtype=np.float32), rng.random((20, 20, 20), dtype=np.float32)
     vox = np.array([[10.0, 10.0, 10.0], [9.0, 11.0, 10.0]])
     got = rescore_symmetric([img1, img2], vox, backend, card)
-    want = 1 / (1 + np.exp(-mean_logit(patches([img1, img2], card.patch_spacings_mm, vox, 2.0, card.patch_zyx))))
+    lg = mean_logit(patches([img1, img2], card.patch_spacings_mm, vox, 2.0, card.patch_zyx))
+    assert card.calibration.get("method") == "platt"
+    want = 1 / (1 + np.exp(-(card.calibration["a"] * lg + card.calibration["b"])))
     assert np.allclose(got, want.reshape(-1), atol=1e-5)
 
 

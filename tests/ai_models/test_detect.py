@@ -43,7 +43,7 @@ def test_tpacs_detect_finds_heldout_nodules(heldout_ct, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     report = FindingsReport.from_json_dict(data)  # the DESIGN.md schema round-trips
     assert report.study_uid == truth["study_uid"] and report.series_uid == truth["series_uid"]
-    assert "synthetic" in report.model.trained_on
+    assert "real chest CT" in report.model.trained_on and report.model.validation == "not clinically validated"
     findings = report.findings
     assert findings == sorted(findings, key=lambda f: -f.score)
     for f in findings:
