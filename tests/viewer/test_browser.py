@@ -127,6 +127,14 @@ def test_ai_and_forwarding_state_columns(browser, shell_archive, ct_phantom_smal
     assert shown(ct_uid, "forward") == "sent" and shown(gb_uid, "ai") == "running"
     install_language("zh_CN")
 
+    # A CT the model does not read: the words why, in the reader's language, not a bare "not applicable".
+    shell_archive.set_ai_state(gb_uid, "skipped", "8 mm slices: too thick for nodule detection (the model reads "
+                                                  "slices up to 5 mm)")
+    qtbot.waitUntil(lambda: shown(gb_uid, "ai") == "层厚 8 mm：过厚，无法做结节检测", timeout=5000)
+    install_language("en")
+    assert shown(gb_uid, "ai") == "8 mm slices: too thick for nodule detection"
+    install_language("zh_CN")
+
 
 def test_new_studies_appear_as_they_arrive(browser, shell_archive, dx_phantom, qtbot):
     from dicom_node.archive import Archive
