@@ -213,12 +213,12 @@ class DimseSource(RemoteSource):
             req = event.request
             sop_uid = str(req.AffectedSOPInstanceUID or "")
             try:
-                streamed = getattr(req, "_dataset_path", None)
+                streamed = event.dataset_path  # public API: None unless the data set went to a file
                 if streamed:
                     # A node in this process streams received data sets to files (pynetdicom's chunked
                     # mode is process-wide; req.DataSet is then an empty buffer): that file is already
                     # the Part 10 file, bytes as sent.
-                    path = self._write(dest, sop_uid, [Path(event.dataset_path).read_bytes()])
+                    path = self._write(dest, sop_uid, [Path(streamed).read_bytes()])
                 else:
                     body = req.DataSet.getbuffer()  # the data set as the PACS sent it
                     meta = encode_file_meta(str(req.AffectedSOPClassUID), sop_uid,
