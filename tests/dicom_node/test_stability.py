@@ -115,14 +115,13 @@ def test_pipeline_resumes_unfinished_studies_at_start(tmp_path, ct_phantom_small
     assert ready == [uid] and archive.study(uid).ai_state == "failed"
 
 
-def test_pipeline_runs_the_ai_on_a_stable_chest_ct(tmp_path, ct_phantom_small):
-    """The real AI step on the 40-slice phantom: results land in the same study as new series,
-    without restarting the study's quiet period, and the study is released to forwarding."""
+def _stable_study_through_real_ai(tmp_path, folder, uid):
+    """The study in `folder`, stored and marked stable before any pipeline ran (picked up at start), after
+    the real AI step; asserts it was released to forwarding, and returns its index record."""
     archive = Archive(tmp_path / "storage")
-    uid = ground_truth(ct_phantom_small)["study_uid"]
-    for f in dicom_files(ct_phantom_small):
+    for f in dicom_files(folder):
         archive.add_file(f)
-    archive.mark_stable(uid, 1234.0)  # stable while no pipeline ran: picked up at start
+    archive.mark_stable(uid, 1234.0)
     ready = []
     p = Pipeline(archive, _ai_cfg(timeout_s=300), ready.append)
     p.start()
@@ -131,7 +130,14 @@ def test_pipeline_runs_the_ai_on_a_stable_chest_ct(tmp_path, ct_phantom_small):
     finally:
         p.stop()
     assert ready == [uid]
-    st = archive.study(uid)
+    return archive.study(uid)
+
+
+def test_pipeline_runs_the_ai_on_a_stable_chest_ct(tmp_path, ct_phantom_small):
+    """The real AI step on the 40-slice phantom: results land in the same study as new series,
+    without restarting the study's quiet period, and the study is released to forwarding."""
+    uid = ground_truth(ct_phantom_small)["study_uid"]
+    st = _stable_study_through_real_ai(tmp_path, ct_phantom_small, uid)
     assert st.ai_state == "done", st.ai_detail
     assert st.ai_detail.endswith(" findings") and int(st.ai_detail.split()[0]) >= 0
     assert {"SR", "SEG"} <= set(st.modalities.split("\\"))
@@ -145,20 +151,7 @@ def test_too_thick_ct_is_skipped_in_words_and_still_released(tmp_path):
 
     folder = tmp_path / "ct8"
     truth = write_phantom(folder, seed=8, modality="CT", slices=30, thickness_mm=8.0, rows=256)
-    archive = Archive(tmp_path / "storage")
-    for f in dicom_files(folder):
-        archive.add_file(f)
-    uid = truth["study_uid"]
-    archive.mark_stable(uid, 1234.0)
-    ready = []
-    p = Pipeline(archive, _ai_cfg(timeout_s=300), ready.append)
-    p.start()
-    try:
-        wait_for(lambda: ready, timeout=300)
-    finally:
-        p.stop()
-    assert ready == [uid]
-    st = archive.study(uid)
+    st = _stable_study_through_real_ai(tmp_path, folder, truth["study_uid"])
     assert st.ai_state == "skipped"
     assert st.ai_detail.startswith("8 mm slices: too thick for nodule detection")
     assert set(st.modalities.split("\\")) == {"CT"}
