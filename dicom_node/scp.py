@@ -72,6 +72,9 @@ class GuardedServer(ThreadedAssociationServer):
     max_pdu = 0
     max_instance = 0
     volume: str | None = None  # the storage's tmp/, checked for room per P-DATA PDU
+    # socketserver's listen backlog is 5: several modalities reconnecting at once on a busy 2-core PC
+    # can find it full and be refused before the accept thread runs.
+    request_queue_size = 64
 
     def shutdown(self) -> None:
         """Stop serving and close the listening socket (made by AE.make_server, so not in the AE's
